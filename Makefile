@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+CONFIG ?= config.example.toml
+
+.PHONY: run test install install-test deps lint check migration clean demo
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install -q -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+
+# Debian packages the tests start for real: PostgreSQL, Dovecot, Postfix, Chromium.
+deps:
+	sh scripts/install-test-deps.sh
+
+run: install
+	$(BIN)/corrbot --config $(CONFIG) init
+	@echo
+	@echo "corrbot is listening on 127.0.0.1:8025; what it sends lands in var/outbox/new/."
+	@echo "Try, in another terminal:"
+	@echo "  $(BIN)/python scripts/try.py join      # ask to join (then confirm)"
+	@echo "  $(BIN)/python scripts/try.py help      # the list of commands"
+	@echo "  ls var/outbox/new/                     # the replies"
+	@echo
+	$(BIN)/corrbot --config $(CONFIG) serve
+
+lint: install-test
+	$(BIN)/ruff check corrbot tests bench migrations
+	$(BIN)/mypy corrbot
+
+test: deps install-test lint
+	$(BIN)/pytest -q
+
+# After changing a model: regenerate the single initial migration (nothing is released yet).
+migration: install
+	rm -f migrations/versions/0001_initial_schema.py /tmp/corrbot-migration.db
+	$(BIN)/python -c "from alembic import command; from corrbot.migrate import alembic_config; \
+	command.revision(alembic_config('sqlite:////tmp/corrbot-migration.db'), message='initial schema', autogenerate=True, rev_id='0001')"
+	sed -i 's/^Create Date: .*/Create Date: 2026-11-24/' migrations/versions/0001_initial_schema.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .pytest_cache .ruff_cache

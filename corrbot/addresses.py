@@ -1,0 +1,88 @@
+"""The group's addresses (SPEC "Addresses") and what a recipient address is for.
+
+For list address cg@lists.example.org: cg@ posts, cg-request@ commands, cg-owner@
+the coordinators, cg-bounces@ (VERP cg-bounces+user=host@) bounces, and
+cg-confirm+TOKEN@ confirmations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.utils import getaddresses
+from typing import Literal
+
+Purpose = Literal["post", "request", "owner", "bounces", "confirm"]
+
+
+@dataclass(frozen=True)
+class ListAddresses:
+    local: str
+    domain: str
+
+    @classmethod
+    def of(cls, list_address: str) -> ListAddresses:
+        local, _, domain = list_address.strip().lower().rpartition("@")
+        return cls(local, domain)
+
+    @property
+    def post(self) -> str:
+        return f"{self.local}@{self.domain}"
+
+    def _suffixed(self, suffix: str, detail: str | None = None) -> str:
+        extra = f"+{detail}" if detail else ""
+        return f"{self.local}-{suffix}{extra}@{self.domain}"
+
+    @property
+    def request(self) -> str:
+        return self._suffixed("request")
+
+    @property
+    def owner(self) -> str:
+        return self._suffixed("owner")
+
+    @property
+    def bounces(self) -> str:
+        return self._suffixed("bounces")
+
+    def verp(self, recipient: str) -> str:
+        """The envelope sender for one recipient, so a bounce names the member."""
+        return self._suffixed("bounces", recipient.lower().replace("@", "="))
+
+    def confirm(self, token: str) -> str:
+        return self._suffixed("confirm", token)
+
+    def classify(self, address: str) -> tuple[Purpose, str | None] | None:
+        """What a recipient address is for, and its detail (token or VERP address).
+
+        None when the address is not one of the group's.
+        """
+        local, _, domain = address.strip().strip("<>").lower().rpartition("@")
+        if domain != self.domain:
+            return None
+        base, _, detail = local.partition("+")
+        if base == self.local and not detail:
+            return ("post", None)
+        for purpose in ("request", "owner", "bounces", "confirm"):
+            if base == f"{self.local}-{purpose}":
+                if purpose == "bounces" and detail:
+                    return ("bounces", _unverp(detail))
+                if purpose == "confirm":
+                    return ("confirm", detail or None)
+                return (purpose, None) if not detail else None
+        return None
+
+
+def _unverp(detail: str) -> str:
+    user, sep, host = detail.rpartition("=")
+    return f"{user}@{host}" if sep else detail
+
+
+def parse_address(value: str | None) -> tuple[str, str]:
+    """(display name, lower-cased address) of the first address in a header value."""
+    if not value:
+        return ("", "")
+    pairs = getaddresses([value])
+    if not pairs:
+        return ("", "")
+    name, addr = pairs[0]
+    return (name.strip(), addr.strip().lower())

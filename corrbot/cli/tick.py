@@ -1,0 +1,18 @@
+"""`corrbot tick [--as-of ISO-DATETIME]`: do all work that is due, exactly once."""
+
+from __future__ import annotations
+
+import click
+
+from corrbot.cli.common import parse_as_of, runtime_of, user_errors
+from corrbot.tick import run_tick
+
+
+@click.command("tick")
+@click.option("--as-of", default=None, help="ISO date-time to act as of (default: now).")
+@click.pass_context
+@user_errors
+def tick(ctx: click.Context, as_of: str | None) -> None:
+    """Close items, send referrals and due reports, retry deliveries."""
+    runtime = runtime_of(ctx, parse_as_of(as_of))
+    click.echo(str(run_tick(runtime)))

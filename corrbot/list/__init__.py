@@ -1,0 +1,1 @@
+"""The mailing list: commands, membership, moderation, redistribution, bounces."""

@@ -1,0 +1,9 @@
+"""PLACEHOLDER (list work replaces this)."""
+
+from __future__ import annotations
+
+from corrbot.pipeline.context import MessageContext
+
+
+def distribute(ctx: MessageContext) -> None:
+    """Placeholder."""

@@ -1,0 +1,66 @@
+"""Membership changes shared by the CLI (an operator's action) and email commands."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from corrbot.clock import Clock
+from corrbot.config import ROLES, check_stakeholder
+from corrbot.model import Member
+
+
+class MemberError(ValueError):
+    """A membership change that cannot be made; the message names the bad value."""
+
+
+def find_member(session: Session, group_id: int, email: str) -> Member | None:
+    return session.scalar(
+        select(Member).where(Member.group_id == group_id, Member.email == email.strip().lower())
+    )
+
+
+def add_member(
+    session: Session,
+    group_id: int,
+    clock: Clock,
+    *,
+    email: str,
+    name: str,
+    stakeholder: str,
+    role: str = "member",
+    org: str | None = None,
+    country: str | None = None,
+) -> Member:
+    """Add or re-activate a member; an existing member's details are updated."""
+    address = email.strip().lower()
+    if "@" not in address or " " in address:
+        raise MemberError(f"{email!r} is not an email address")
+    problem = check_stakeholder(stakeholder)
+    if problem:
+        raise MemberError(problem)
+    if role not in ROLES:
+        raise MemberError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    member = find_member(session, group_id, address)
+    if member is None:
+        member = Member(group_id=group_id, email=address, joined_at=clock.now())
+        session.add(member)
+    member.name = name
+    member.stakeholder = stakeholder
+    member.role = role
+    member.org = org
+    member.country = country.upper() if country else None
+    member.status = "active"
+    member.left_at = None
+    session.flush()
+    return member
+
+
+def active_members(session: Session, group_id: int) -> list[Member]:
+    return list(
+        session.scalars(
+            select(Member)
+            .where(Member.group_id == group_id, Member.status != "left")
+            .order_by(Member.id)
+        )
+    )

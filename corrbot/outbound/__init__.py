@@ -1,0 +1,1 @@
+"""Outbound mail: compose messages from templates, queue them, deliver them."""

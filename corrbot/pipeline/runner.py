@@ -1,0 +1,94 @@
+"""Run every stored-but-unprocessed message through the pipeline, each in one transaction.
+
+The order lives here and only here: parse → thread → chain (decides the fate) →
+the handlers for that fate. A crash mid-way rolls the message's transaction back,
+so it is processed again from the start at the next run, and nothing it would have
+queued was queued (the outbox rows commit with it).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from corrbot.model import Group, Message
+from corrbot.pipeline import confirm, parse, thread
+from corrbot.pipeline.context import MessageContext
+from corrbot.runtime import Runtime
+
+log = logging.getLogger("corrbot.pipeline")
+
+Handler = Callable[[MessageContext], None]
+
+
+def accepted_handlers() -> list[Handler]:
+    """What an accepted post goes through (also after a moderator approves it)."""
+    from corrbot.consensus import handle_post
+    from corrbot.list import distribute
+    from corrbot.pipeline import understand
+
+    return [understand.understand, handle_post, distribute.distribute]
+
+
+def _routes() -> dict[str, list[Handler]]:
+    # Imported here: these modules import the pipeline context themselves.
+    from corrbot.list import bounces, commands, moderation, owner
+
+    return {
+        "accepted": accepted_handlers(),
+        "held": [moderation.hold],
+        "command": [commands.answer],
+        "confirm": [confirm.dispatch],
+        "owner": [owner.forward],
+        "bounce": [bounces.record],
+    }
+
+
+def process_pending(runtime: Runtime, limit: int | None = None) -> int:
+    """Process messages still in stage "received", oldest first; returns how many."""
+    done = 0
+    routes = _routes()
+    while limit is None or done < limit:
+        with runtime.sessions() as session:
+            ids = list(
+                session.scalars(
+                    select(Message.id)
+                    .where(
+                        Message.group_id == runtime.group_id,
+                        Message.stage == "received",
+                        Message.placeholder.is_(False),
+                    )
+                    .order_by(Message.id)
+                    .limit(200)
+                )
+            )
+        if not ids:
+            break
+        for message_id in ids:
+            process_one(runtime, message_id, routes)
+            done += 1
+    return done
+
+
+def process_one(
+    runtime: Runtime, row_id: int, routes: dict[str, list[Handler]] | None = None
+) -> None:
+    from corrbot.rules import chain
+
+    routes = routes or _routes()
+    with runtime.sessions() as session, session.begin():
+        message = session.get(Message, row_id)
+        if message is None or message.stage != "received":
+            return  # another worker got there first
+        group = session.get(Group, runtime.group_id)
+        assert group is not None
+        ctx = MessageContext(runtime=runtime, session=session, group=group, message=message)
+        message.stage = "processed"
+        if parse.parse(ctx):
+            thread.thread(ctx)
+            route = chain.decide(ctx)
+            for handler in routes.get(route, []):
+                handler(ctx)
+        log.info("<%s> %s: %s", message.message_id, message.status, message.status_reason or "")

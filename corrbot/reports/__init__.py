@@ -1,0 +1,1 @@
+"""Reports at the ToR deadlines, and the coordinators' digest."""
