@@ -1,0 +1,147 @@
+"""The operator's commands: init, members, issues; clean one-line errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+from corrbot.cli.main import cli
+
+
+@pytest.fixture
+def run(sqlite_url: str, write_config: Callable[..., Path]) -> Callable[..., tuple[int, str]]:
+    config = write_config(sqlite_url)
+
+    def invoke(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, ["--config", str(config), *args])
+        assert "Traceback" not in result.output
+        return result.exit_code, result.output
+
+    return invoke
+
+
+def test_init_is_safe_to_rerun(run: Callable[..., tuple[int, str]]) -> None:
+    assert run("init")[0] == 0
+    code, out = run("init")
+    assert code == 0 and "cg@lists.example.org" in out
+
+
+def test_members_add_and_list(run: Callable[..., tuple[int, str]]) -> None:
+    run("init")
+    code, _ = run(
+        "members",
+        "add",
+        "Amina.Diallo@example.sn",
+        "--name",
+        "Amina Diallo",
+        "--stakeholder",
+        "government",
+        "--org",
+        "Ministry of Posts",
+        "--country",
+        "sn",
+    )
+    assert code == 0
+    code, out = run("members", "list", "--format", "csv")
+    assert code == 0
+    assert "amina.diallo@example.sn,Amina Diallo,Ministry of Posts,SN,government,member" in out
+    assert "chair@example.org" in out and "coordinator@example.org" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--stakeholder", "media"], "stakeholder group 'media' is not one of"),
+        (["--stakeholder", "government", "--role", "boss"], "role 'boss' is not one of"),
+    ],
+)
+def test_members_add_rejects_bad_values(
+    run: Callable[..., tuple[int, str]], args: list[str], message: str
+) -> None:
+    run("init")
+    code, out = run("members", "add", "x@example.org", "--name", "X", *args)
+    assert code != 0 and message in out
+
+
+def test_commands_before_init_say_so(run: Callable[..., tuple[int, str]]) -> None:
+    code, out = run("members", "list")
+    assert code != 0 and "corrbot init" in out
+
+
+def test_issues_import_csv_and_xlsx(run: Callable[..., tuple[int, str]], tmp_path: Path) -> None:
+    run("init")
+    csv_file = tmp_path / "issues.csv"
+    csv_file.write_text(
+        "number,title,category,aliases\n"
+        "1,Administration of the root zone files and system,infrastructure,root zone;IANA functions\n"
+        "2,Interconnection costs,development,\n"
+    )
+    assert run("issues", "import", str(csv_file))[0] == 0
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["number", "title"])
+    sheet.append([3, "Spam"])
+    sheet.append([2, "International interconnection costs"])
+    xlsx = tmp_path / "issues.xlsx"
+    book.save(xlsx)
+    code, out = run("issues", "import", str(xlsx))
+    assert code == 0 and "1 new, 1 updated" in out
+    code, out = run("issues", "list")
+    assert "root zone; IANA functions" in out
+    assert "International interconnection costs" in out and "Spam" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("title,category\nSpam,x\n", "missing column 'number'"),
+        ("number,title\n4,Spam\n4,Cybercrime\n", "row 3: duplicate issue number 4"),
+        ("number,title\nfour,Spam\n", "row 2: number 'four' is not a whole number"),
+    ],
+)
+def test_issues_import_errors_name_the_problem(
+    run: Callable[..., tuple[int, str]], tmp_path: Path, content: str, message: str
+) -> None:
+    run("init")
+    path = tmp_path / "issues.csv"
+    path.write_text(content)
+    code, out = run("issues", "import", str(path))
+    assert code != 0 and message in out
+
+
+def test_bad_config_is_one_clean_error(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[group]\nlist_address = "nope"\nchair = "c@example.org"\n')
+    result = CliRunner().invoke(cli, ["--config", str(path), "init"])
+    assert result.exit_code != 0
+    assert "list_address is missing or not an address: 'nope'" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["init"],
+        ["serve"],
+        ["ingest"],
+        ["members", "add"],
+        ["members", "list"],
+        ["issues", "import"],
+        ["issues", "list"],
+        ["tick"],
+        ["report", "preview"],
+        ["export", "mapping"],
+        ["referrals", "list"],
+        ["messages"],
+        ["demo"],
+        ["archive", "export"],
+    ],
+)
+def test_every_spec_command_has_help(command: list[str]) -> None:
+    result = CliRunner().invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output
