@@ -25,9 +25,13 @@ run: install
 	@echo
 	@echo "corrbot is listening on 127.0.0.1:8025; what it sends lands in var/outbox/new/."
 	@echo "Try, in another terminal:"
-	@echo "  $(BIN)/python scripts/try.py join      # ask to join (then confirm)"
 	@echo "  $(BIN)/python scripts/try.py help      # the list of commands"
-	@echo "  ls var/outbox/new/                     # the replies"
+	@echo "  $(BIN)/python scripts/try.py join      # ask to join"
+	@echo "  $(BIN)/python scripts/try.py confirm   # reply to the confirmation request"
+	@echo "  $(BIN)/python scripts/try.py post '[a] Hello' 'A first contribution.'"
+	@echo "  $(BIN)/python scripts/try.py show      # the newest mail corrbot sent you"
+	@echo "  ls var/outbox/new/                     # everything corrbot sent"
+	@echo "Or, without corrbot running: $(BIN)/corrbot demo --dir demo"
 	@echo
 	$(BIN)/corrbot --config $(CONFIG) serve
 

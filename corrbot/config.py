@@ -100,7 +100,7 @@ class ConsensusSettings:
 
 @dataclass
 class TaggingSettings:
-    classifier_threshold: float = 0.35
+    classifier_threshold: float = 0.5
 
 
 @dataclass

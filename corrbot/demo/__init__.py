@@ -1,0 +1,1 @@
+"""The example correspondence group of `corrbot demo`: its data, its script, its summary."""

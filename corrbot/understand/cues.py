@@ -1,0 +1,161 @@
+"""Cue phrases for the four standard ToR tasks, used by the task classifier.
+
+A correspondence group's terms of reference nearly always ask for the same four
+things: review the issues (a), list the mechanisms that exist for each (b),
+assess their status (c) and find the gaps (d). People discuss each in
+recognisable phrases; these lists were written from the working-group reports,
+not fitted to labelled data. Each cue is (weight, pattern); patterns run on the
+lowercased new text. A theme applies to a task when its title speaks of that
+theme (see ``theme_of``), whatever the task's key.
+"""
+
+from __future__ import annotations
+
+import re
+
+from corrbot.understand.textwords import stems
+
+Cue = tuple[float, re.Pattern[str]]
+
+STRONG, MEDIUM, WEAK = 2.0, 1.0, 0.4
+# A cue phrase right after a negation says the opposite ("no existing mechanism").
+NEGATED = re.compile(r"(?:\bno|\bany|\bnot|\bnone\s+of\s+(?:the|these))\s+$")
+# Bodies people name when they list mechanisms; matched case-sensitively on the
+# original text, since "FIRST" and "GAC" are also ordinary words in lowercase.
+_BODIES = (
+    r"ICANN|ITU(?:-[TDR])?|IETF|WIPO|OECD|UNESCO|UNCTAD|UNODC|Interpol|INTERPOL|"
+    r"Council\s+of\s+Europe|RIRs?|NRO|W3C|ISOC|Internet\s+Society|FIRST|CERTs?|APEC|WTO|"
+    r"Human\s+Rights\s+Council|Special\s+Rapporteur|GAC|GNSO|ccNSO|London\s+Action\s+Plan|"
+    r"M3AAWG|Study\s+Group|Unicode|OSCE|Global\s+Network\s+Initiative|ICPEN|Diplo|"
+    r"African\s+Union|AfNOG|Euro-IX|AFRINIC|APNIC|ARIN|LACNIC|RIPE\s+NCC|IGF|CSTD|IANA|"
+    r"Verisign|NTIA|UDRP|TRIPS|Convention\s+\d+|Budapest\s+Convention"
+)
+
+
+def _cues(*items: tuple[float, str]) -> tuple[Cue, ...]:
+    return tuple((weight, re.compile(pattern)) for weight, pattern in items)
+
+
+THEMES: dict[str, tuple[Cue, ...]] = {
+    "issues": _cues(
+        (STRONG, r"\bissues?\s+list\b|\blist\s+of\s+(?:the\s+)?issues\b"),
+        (
+            STRONG,
+            r"\b(?:add|added|adding|include|included)\b[^.]{0,60}\b(?:to|in|on)\s+"
+            r"(?:the|our)\s+(?:issues?\s+)?list\b",
+        ),
+        (
+            STRONG,
+            r"\b(?:as\s+a\s+|a\s+|the\s+)(?:new|separate|single)\s+(?:issue|item)\b|"
+            r"\bissue\s+in\s+its\s+own\s+right\b|\btwo\s+(?:separate\s+)?issues\b",
+        ),
+        (STRONG, r"\b(?:merg|split|renam|reword|reformulat|regroup)\w*"),
+        (
+            STRONG,
+            r"\bnot\s+on\s+(?:our|the)\s+list\b|\b(?:title|scope)\s+of\s+(?:the\s+)?"
+            r"(?:current\s+)?(?:issue|item)\b|\breview\s+of\s+(?:the\s+)?issue",
+        ),
+        (MEDIUM, r"\bcategor(?:y|ies|ise|ize)\b|\bpublic\s+policy\s+(?:issue|question)s?\b"),
+        (MEDIUM, r"\bthe\s+list\b|\bthe\s+(?:current\s+)?item\b|\bidentified\s+as\s+an\s+issue"),
+        (MEDIUM, r"\bpropose\s+(?:to\s+)?(?:add|that|to\s+merge)\b"),
+    ),
+    "mechanisms": _cues(
+        # A list being introduced: "the existing mechanisms are", "relevant bodies include".
+        (
+            STRONG,
+            r"\b(?:existing|relevant|main|following)\s+(?:mechanisms?|bodies|"
+            r"forums?|fora|instruments?|organi[sz]ations|institutions)\s+(?:\w+\s+){0,5}"
+            r"(?:are|include|includes|for|on|in)\b",
+        ),
+        (
+            STRONG,
+            r"\bmechanisms?\s+(?:\w+\s+){0,4}(?:are|is)\s+(?:the|:)|"
+            r"\bmechanisms?\s+(?:(?:that|which)\s+(?:\w+\s+){0,3})?(?:include|exist|dealing\s+with)\b",
+        ),
+        (
+            STRONG,
+            r"\b(?:several|many|the\s+relevant)\s+(?:mechanisms|bodies|forums)\s+"
+            r"(?:already\s+)?(?:exist|address|deal)",
+        ),
+        (STRONG, r"\bshould\s+(?:also\s+)?be\s+listed\b|\bi\s+would\s+(?:also\s+)?point\s+to\b"),
+        (
+            STRONG,
+            r"mecanismos\s+existentes|mécanismes\s+existants|"
+            r"существуют\s+следующие\s+механизмы",
+        ),
+        (
+            MEDIUM,
+            r"\b(?:deals?|dealing|works?|working)\s+(?:with|on)\b|\bplays?\s+a\s+role\b|"
+            r"\bbrings?\s+together\b|\bcoordinates\b|\b(?:is|are|also)\s+(?:also\s+)?relevant\b",
+        ),
+        (MEDIUM, r"\bi\s+would\s+(?:also\s+)?add\b|\b(?:is|are)\s+carried\s+(?:out\s+)?by\b"),
+        (WEAK, r"\binclud(?:e|es|ing)\b|\bincluyen\b"),
+    ),
+    "status": _cues(
+        (
+            STRONG,
+            r"\beffective(?:ly|ness)?\b|\bworks?\s+(?:quite\s+)?(?:well|reliably)\b|"
+            r"\bworked\s+well\b",
+        ),
+        (
+            STRONG,
+            r"\b(?:partially|partly|only\s+partially)\s+(?:effective|adequate|addressing|"
+            r"satisfactory|implemented)\b|\bstatus\b",
+        ),
+        (STRONG, r"\b(?:assess|assessment|evaluate|rate|describe)\w*\b[^.]{0,60}\b(?:as|status)\b"),
+        (STRONG, r"(?<!not\s)\b(?:adequately|effectively|fully)\s+addressing\b"),
+        (
+            MEDIUM,
+            r"\bnot\s+(?:binding|universal)\b|\b(?:implemented|ratified|successful|success)\b",
+        ),
+        (
+            MEDIUM,
+            r"\blimited\s+(?:effect|impact|reach|number)|\blittle\s+effect\b|\bin\s+practice\b|"
+            r"\bstalled\b|\bunevenly\b|\boutcomes?\b|\bsatisfactory\b",
+        ),
+    ),
+    "gaps": _cues(
+        (STRONG, r"\bgaps?\b|\blacune|\bvacío|\bпробел"),
+        (
+            STRONG,
+            r"\bno\s+(?:\w+\s+){0,2}(?:mechanism|forum|body|framework|"
+            r"instrument|place|means|mandate)\b|\bnone\s+of\s+the\s+existing\b|"
+            r"aucun\s+mécanisme|ningún\s+mecanismo",
+        ),
+        (
+            STRONG,
+            r"\bnot\s+(?:adequately\s+|sufficiently\s+)?addressed\b|\bshortcomings?\b|"
+            r"\bfalls?\s+(?:between|outside)\b|\bunaddressed\b",
+        ),
+        (
+            MEDIUM,
+            r"\black(?:s|ing)?\b|\bmissing\b|\bnot\s+covered\b|\bno\s+one\b|\bnobody\b|"
+            r"\bnot\s+addressed\s+anywhere\b|\bthere\s+is\s+no\b",
+        ),
+    ),
+}
+BODIES: Cue = (WEAK, re.compile(r"\b(?:" + _BODIES + r")\b"))  # on the original text
+
+# Mapping lines say outright which task they serve.
+LINE_CUES: dict[str, re.Pattern[str]] = {
+    "mechanisms": re.compile(r"^\s*mechanism\s*:", re.M),
+    "status": re.compile(r"^\s*status\s*:", re.M),
+    "gaps": re.compile(r"^\s*gap\s*:", re.M),
+}
+
+
+def theme_of(title: str) -> str | None:
+    """Which standard theme a task title speaks of, by its words (not its key)."""
+    words = set(stems(title))
+    if (
+        words & {"gap", "shortcom", "unaddress"}
+        or {"not", "adequat"} <= set(title.lower().split()) | words
+    ):
+        return "gaps"
+    if words & {"status", "assess", "effectiv", "evaluat"}:
+        return "status"
+    if words & {"mechanism", "forum", "bodi", "institut", "instrument"}:
+        return "mechanisms"
+    if "issu" in words and words & {"review", "identifi", "list", "compil"}:
+        return "issues"
+    return None

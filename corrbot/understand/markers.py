@@ -1,0 +1,153 @@
+"""Line patterns that mark where quoted or non-authored text begins in a reply.
+
+Kept apart from the algorithm in ``quotes.py`` so the (long, multilingual) lists
+can grow without touching the logic. Every pattern is matched against one line,
+or against a few physical lines joined by spaces when a client wrapped a long
+attribution line ("On …, X <x@y>\\nwrote:").
+"""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+
+# A quoted line: "> text", ">> text", "  > text", and supercite "Richard> text",
+# "C> text" (a short name or initials glued to the bracket).
+QUOTE = re.compile(r"^\s*(?:>|[A-Za-z]{1,12}>(?=\s|$))")
+
+# The attribution line a client writes above the text it quotes. Each pattern is
+# anchored on the verb at the end, which keeps prose such as "On this day I wrote
+# something" out (a date or an address is also required for multi-line joins).
+_EDGE_L = r"^[\s>*\-]*"
+_EDGE_R = r"[\s.:：>*\-]*$"
+ATTRIBUTION = [
+    re.compile(_EDGE_L + p + _EDGE_R, _I)
+    for p in (
+        # English: "On <date>, <who> wrote:", "At 6/16/2016 08:32 PM, you wrote:"
+        r"(?:on|at)\s.+?\b(?:wrote|writes|said|says)",
+        r"in message\s.+?\bwrites",
+        r".+?\bwrote\s+on\s.+",
+        r".+@[\w.-]+\.\w{2,}\b.*\bwrote",
+        r".+\svia\s.+\s(?:wrote|schrieb)",
+        # French, Spanish, Portuguese, Italian, Dutch
+        r"le\s.+?\b(?:a\s+écrit|nous\s+a\s+dit)",
+        r"(?:el|on)\s.+?\bescribió",
+        r"em\s.+?\bescreveu",
+        r"il\s.+?\bha\s+scritto",
+        r"op\s.+?\b(?:het\s+volgende\s+geschreven|schreef.*)",
+        # German, Scandinavian, Polish
+        r"am\s.+?\b(?:schrieb.*|geschrieben|schrieben\s+sie)",
+        r".+\bschrieb\s+am\s.+",
+        r"(?:den|søn\.|man\.|tir\.|ons\.|tor\.|fre\.|lør\.)\s.+\bskrev\b.*",
+        r"(?:dnia|dňa)?.*\d.+\bnapisał(?:\(a\))?",
+        # Russian, Ukrainian
+        r".*\d.+\b(?:написал|написала|написал\(а\)|пише|писал)",
+        # Chinese: "在 2016年12月12日，… 写道：" and Traditional "寫道"
+        r"在.+(?:写道|寫道)",
+        r".+于.+(?:写道|寫道)",
+        # Arabic: "في <date>، كتب <who>:"
+        r"في\s.+\s?كتب.*",
+        r".+\s?كتب\s?:",
+        # Date then sender address, with no verb (Gmail in some locales):
+        # "2015-10-18 0:17 GMT+03:00 Matt <m@x.org>:", "2013/7/20 sam <s@x.org>"
+        r".*\d{4}.{1,80}<\s*[^@<>\s]+@[^@<>\s]+\.[^@<>\s]+>:?",
+        r"20\d\d-\d\d-\d\d \d\d?:\d\d GMT[+-]\d\d:\d\d [\w\s]+",
+    )
+]
+
+# Every ATTRIBUTION pattern needs one of these; checked first because it is cheap.
+ATTRIBUTION_HINT = re.compile(
+    r"wrote|writes|said|says|écrit|a dit|escribió|escreveu|scritto|geschreven|schreef|"
+    r"schrieb|geschrieben|skrev|napisał|написал|пише|писал|写道|寫道|كتب|\d{4}.{0,100}@|GMT",
+    _I,
+)
+
+# Begin the forwarded or original message: everything after is someone else's.
+FORWARD = [
+    re.compile(_EDGE_L + p, _I)
+    for p in (
+        r"begin forwarded message\s*:",
+        r"-{2,}\s*(?:forwarded|original|reply)\s+message\s*-{2,}",
+        r"-{2,}\s*(?:message\s+(?:transféré|d'origine|original)|message\s+réexpédié)\s*-{2,}",
+        r"début du message (?:transféré|réexpédié)\s*:",
+        r"-{2,}\s*(?:ursprüngliche|weitergeleitete)\s+nachricht\s*-{2,}",
+        r"anfang der weitergeleiteten (?:nachricht|e-mail)\s*:",
+        r"-{2,}\s*mensaje\s+(?:original|reenviado)\s*-{2,}",
+        r"inicio del mensaje reenviado\s*:",
+        r"-{2,}\s*mensagem\s+(?:original|encaminhada)\s*-{2,}",
+        r"-{2,}\s*(?:исходное|пересылаемое|пересланное)\s+сообщение\s*-{2,}",
+        r"-{2,}\s*(?:原始邮件|原始郵件|转发邮件|轉寄郵件|转发的邮件)\s*-{2,}",
+        r"-{2,}\s*(?:الرسالة الأصلية|رسالة محولة|رسالة معاد توجيهها)\s*-{2,}",
+        r"-{2,}\s*(?:messaggio\s+originale|messaggio\s+inoltrato)\s*-{2,}",
+        r"-{2,}\s*(?:oorspronkelijk|doorgestuurd)\s+bericht\s*-{2,}",
+    )
+]
+
+# Header lines of an embedded message (Outlook, Apple Mail, forwards), per language.
+_HEADER_NAMES = (
+    "from|sent|date|to|cc|bcc|subject|reply-to|"
+    "de|envoyé|date|à|objet|cc|"  # French
+    "enviado|fecha|para|asunto|"  # Spanish
+    "von|gesendet|datum|an|betreff|"  # German
+    "da|inviato|data|a|oggetto|risposta|"  # Italian
+    "van|verzonden|aan|onderwerp|"  # Dutch
+    "från|skickat|till|ämne|fra|sendt|til|emne|"  # Scandinavian
+    "od|wysłano|do|temat|"  # Polish
+    "от|отправлено|дата|кому|копия|тема|від|надіслано|"  # Russian, Ukrainian
+    "发件人|發件人|寄件者|发送时间|發送時間|寄件日期|收件人|抄送|主题|主旨|"  # Chinese
+    "من|تم الإرسال|التاريخ|إلى|نسخة|الموضوع"  # Arabic
+)
+HEADER = re.compile(r"^\s*\*?\s*(?:" + _HEADER_NAMES + r")\s*\*?\s*[:：]\s*\*?\s*\S", _I)
+# The line that opens such a block names the sender.
+HEADER_FROM = re.compile(
+    r"^\s*\*?\s*(?:from|de|von|da|van|från|fra|od|от|від|发件人|發件人|寄件者|من)\s*\*?\s*[:：]",
+    _I,
+)
+
+# Evidence that a line was written by a mail client, not a person: a time of day,
+# an address or a GMT offset. Prose such as "On 12 November the Chair wrote:" lacks it.
+CLIENT_EVIDENCE = re.compile(r"\d{1,2}[:.h]\d\d|@|\bGMT\b|mailto:", _I)
+# Weaker evidence, enough when quoted lines follow: any year or date digits.
+DATE_EVIDENCE = re.compile(r"\d")
+
+# The conventional signature separator ("-- "), some clients drop the space.
+SIG_DASHES = re.compile(r"^--\s*$")
+# Divider lines ("_____", "-----", "=====") that may precede a signature or header.
+DIVIDER = re.compile(r"^\s*\*?(?:_{3,}|-{3,}|={3,}|\*{3,}|~{3,})\*?\s*$")
+
+# One-line signatures added by mobile clients and webmail, many languages.
+MOBILE_SIGNATURE = [
+    re.compile(p, _I)
+    for p in (
+        r"^[\s(<]*(?:sent|envoyé|enviado|gesendet|verzonden|inviato|skickat|sendt|wysłane|"
+        r"отправлено|надіслано)\s+(?:from|via|with|by|depuis|de|desde|von|met|da|dal|"
+        r"från|fra|z|с|из|з)\b.{0,80}$",
+        r"^[\s(<]*(?:sent|envoyé|enviado)\s+(?:from|depuis|desde)\b.{0,80}$",
+        r"^\s*(?:von|vom)\s+meinem\s+.{0,60}gesendet\.?\s*$",
+        r"^\s*diese nachricht wurde von meinem .{0,80}gesendet\.?\s*$",
+        r"^\s*(?:get|téléchargez|obtener|holen sie sich)\s+(?:\[)?outlook\b.{0,80}$",
+        r"^\s*\S.{0,30}\bfrom (?:my )?mobile\s*$",
+        r"^\s*from my (?:iphone|ipad|android|mobile|blackberry|phone)\b.{0,30}$",
+        r"^\s*(?:从我的|從我的|发自我的|發自我的).{0,30}$",
+        r"^\s*أرسلت من .{0,40}$",
+        r"^\s*(?:envoyé|enviado|inviato|gesendet)\s+(?:de|depuis|desde|da|von)\s+mon\b.{0,60}$",
+    )
+]
+
+# First line of a legal disclaimer paragraph; the paragraph must also name
+# confidentiality or a recipient to count (see quotes._disclaimer).
+DISCLAIMER_START = re.compile(
+    r"^\s*(?:\*+\s*)?(?:this\s+(?:e-?mail|message|communication|transmission)|"
+    r"the\s+information\s+(?:contained|in\s+this)|confidential|disclaimer|"
+    r"if\s+you\s+are\s+not\s+the\s+intended|ce\s+(?:message|courriel)|le\s+présent|"
+    r"avis\s+de\s+confidentialit|este\s+(?:mensaje|correo)|aviso\s+de\s+confidencialidad|"
+    r"diese\s+(?:e-?mail|nachricht)|dieses\s+e-?mail|vertraulich|"
+    r"это\s+(?:сообщение|письмо)|конфиденциально)",
+    _I,
+)
+DISCLAIMER_WORDS = re.compile(
+    r"confiden|privilege|intended recipient|addressee|destinataire|destinatario|"
+    r"vertraulich|empfänger|конфиденциал|адресат",
+    _I,
+)

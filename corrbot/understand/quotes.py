@@ -1,0 +1,238 @@
+"""The text that counts: a reply without its quotes, forwarded parts and signature.
+
+The algorithm reads the reply top-down, line by line, deciding for each line
+whether it is the sender's own text. Quoted lines (``>``) are dropped wherever they
+are, so an inline reply keeps the sender's lines interleaved between the quotes. A
+client's attribution ("On …, X wrote:") is dropped; when no quote follows it (the
+Outlook or Gmail "top-posting" style, where the old mail is pasted unquoted below)
+everything from there on is someone else's and is cut. The same cut happens at a
+forwarded or original-message marker, at an embedded header block ("From:/Sent:/
+To:/Subject:"), at a "-- " signature separator and at a legal disclaimer. When such
+a marker comes before any text of the sender's (a bare forward), only the marker
+and its headers are removed and the forwarded body is what counts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from corrbot.understand import markers as m
+from corrbot.understand.html import html_to_text
+
+# Gmail's tracking mark and zero-width characters that make a blank line look full.
+_INVISIBLE = re.compile("[\u1427\u200b\u200c\u200d\u2060\ufeff]")
+# A line that carries a corrbot convention: never treat it as a signature.
+_CONVENTION = re.compile(
+    r"^\s*(?:(?:tasks?|issues?|position|mechanism|status|gap|alternative|closes|decision|"
+    r"on behalf of|tag|untag)\s*:|[+-]1\s*$|0\s*$)",
+    re.IGNORECASE,
+)
+_FENCE = re.compile(r"^\s*(?:```|~~~)")
+_WORD = re.compile(r"\w")
+_MAX_ATTRIBUTION_LINES = 4
+_OPENER = re.compile(
+    r"^[\s>*-]*(?:on|at|le|el|em|am|op|il|den|dnia|在|في)\s|\d{4}|\d:\d\d|@", re.IGNORECASE
+)
+_SENTENCE_END = re.compile(r"(?:[^\W\d]{3,}[.!?]|[!?])$")
+_MAX_SIGNATURE_LINES = 6
+
+
+def new_text(text: str | None, html: str | None = None) -> str:
+    """Return the sender's own text of a message body (plain text, else HTML)."""
+    if text is None or not text.strip():
+        text = html_to_text(html) if html else ""
+    lines = [_INVISIBLE.sub("", line).rstrip() for line in re.split(r"\r\n?|\n", text)]
+    return _tidy(_keep(lines))
+
+
+def _keep(lines: list[str]) -> list[str | None]:
+    """Kept lines in order; ``None`` stands for a removed stretch."""
+    out: list[str | None] = []
+    has_text = False
+    in_code = False
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if _FENCE.match(line):
+            in_code = not in_code
+        if in_code or _FENCE.match(line):
+            out.append(line)
+            has_text = True
+            i += 1
+            continue
+        if not line.strip():
+            out.append("")
+            i += 1
+            continue
+        span = _attribution(lines, i)
+        if span:
+            following = _next_nonblank(lines, i + span)
+            quoted = following is not None and bool(m.QUOTE.match(lines[following]))
+            if quoted or not has_text:
+                out.append(None)
+                i += span
+                continue
+            return out
+        if m.QUOTE.match(line):
+            out.append(None)
+            i += 1
+            continue
+        if m.SIG_DASHES.match(line):
+            return out
+        if any(p.match(line) for p in m.MOBILE_SIGNATURE):
+            out.append(None)
+            i += 1
+            continue
+        block = _embedded_start(lines, i)
+        if block:
+            if has_text:
+                return out
+            out.append(None)
+            i += block
+            continue
+        if m.DIVIDER.match(line) and _divider_ends_text(lines, i):
+            return out
+        if has_text and _disclaimer(lines, i):
+            return out
+        out.append(line)
+        has_text = True
+        i += 1
+    return out
+
+
+def _next_nonblank(lines: list[str], start: int) -> int | None:
+    for j in range(start, len(lines)):
+        if lines[j].strip():
+            return j
+    return None
+
+
+def _attribution(lines: list[str], i: int) -> int:
+    """How many physical lines from ``i`` form a client's attribution (0: none)."""
+    if m.QUOTE.match(lines[i]) and not m.QUOTE.match(lines[i].lstrip(" >*-")):
+        # "> On …, X wrote:" inside a quote: the quote rule removes it anyway.
+        return 0
+    first = lines[i].strip()
+    if len(first) > 200 or first.startswith(("+", "@@")) or re.match(r"-[^-]", first):
+        # Too long for a client's line, or a line of a patch.
+        return 0
+    # A wrapped attribution starts with a date or an address, never with the end
+    # of a sentence ("This is my 3rd point." must not join the line below it).
+    may_wrap = bool(_OPENER.search(first)) and not _SENTENCE_END.search(first)
+    if not may_wrap and not m.ATTRIBUTION_HINT.search(first):
+        return 0
+    parts: list[str] = []
+    found = 0
+    j = i
+    while j < len(lines) and len(parts) < _MAX_ATTRIBUTION_LINES:
+        if lines[j].strip():
+            parts.append(lines[j].strip())
+            joined = " ".join(parts)
+            if len(joined) > 300:
+                break
+            # Joining wrapped lines must not swallow prose: only when the join
+            # looks like a client's line (a digit or an address somewhere).
+            if len(parts) > 1 and (not may_wrap or _SENTENCE_END.search(parts[-2])):
+                break
+            if _matches(joined) and _evidence(joined, lines, j + 1):
+                # Keep extending: "…<addr>" may match before the "> wrote:" line.
+                found = j - i + 1
+        elif len(parts) == 1 and j - i > 2:
+            break
+        j += 1
+    return found
+
+
+def _matches(line: str) -> bool:
+    # One cheap search first: most lines name no verb of writing and no address.
+    return bool(m.ATTRIBUTION_HINT.search(line)) and any(p.match(line) for p in m.ATTRIBUTION)
+
+
+def _evidence(joined: str, lines: list[str], after: int) -> bool:
+    """A client wrote this line: a date when quotes follow, a time or address otherwise."""
+    following = _next_nonblank(lines, after)
+    if following is not None and m.QUOTE.match(lines[following]):
+        return bool(m.DATE_EVIDENCE.search(joined) or " via " in joined)
+    return bool(m.CLIENT_EVIDENCE.search(joined))
+
+
+def _embedded_start(lines: list[str], i: int) -> int:
+    """Lines taken by a forward marker or header block starting at ``i`` (0: none)."""
+    line = lines[i]
+    start = i
+    if any(p.match(line) for p in m.FORWARD):
+        i += 1
+        while i < len(lines) and not lines[i].strip():
+            i += 1
+        if i >= len(lines) or not m.HEADER.match(lines[i]):
+            return i - start
+    elif not m.HEADER_FROM.match(line):
+        return 0
+    # A header block: From plus at least two more headers before a blank line.
+    j = i
+    headers = 0
+    while j < len(lines) and lines[j].strip() and j - i < 12:
+        if m.HEADER.match(lines[j]):
+            headers += 1
+        j += 1
+    if headers < 3 and start == i:
+        return 0
+    return j - start
+
+
+def _divider_ends_text(lines: list[str], i: int) -> bool:
+    """A divider followed by a short signature, or by an embedded header block."""
+    following = _next_nonblank(lines, i + 1)
+    if following is None:
+        return True
+    if _embedded_start(lines, following):
+        return True
+    count = 0
+    for j in range(i + 1, len(lines)):
+        line = lines[j]
+        if not line.strip():
+            continue
+        if m.QUOTE.match(line) or _attribution(lines, j) or _embedded_start(lines, j):
+            break
+        if _CONVENTION.match(line):
+            return False
+        count += 1
+        if count > _MAX_SIGNATURE_LINES:
+            return False
+    return True
+
+
+def _disclaimer(lines: list[str], i: int) -> bool:
+    if not m.DISCLAIMER_START.match(lines[i]):
+        return False
+    paragraph = []
+    for line in lines[i:]:
+        if not line.strip():
+            break
+        paragraph.append(line)
+    return bool(m.DISCLAIMER_WORDS.search(" ".join(paragraph)))
+
+
+def _tidy(kept: list[str | None]) -> str:
+    """Join kept lines: one blank line where text was removed, no ragged ends."""
+    lines: list[str] = []
+    gap = False
+    for line in kept:
+        if line is None:
+            gap = True
+            while lines and not lines[-1].strip():
+                lines.pop()
+            continue
+        if gap:
+            if not line.strip():
+                continue
+            gap = False
+            if lines:
+                lines.append("")
+        lines.append(line)
+    # Trailing lines without a letter or digit are dividers or tracking marks.
+    while lines and not _WORD.search(lines[-1]) and not _FENCE.match(lines[-1]):
+        lines.pop()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return "\n".join(lines)

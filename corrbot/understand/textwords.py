@@ -1,0 +1,80 @@
+"""Words for the task classifier: tokens, a light stemmer and stop words.
+
+Deliberately small and deterministic. The stemmer only folds the inflections
+that matter for matching a message against a task title ("mechanisms",
+"addressing", "identified" → "mechanism", "address", "identifi"); it is not a
+linguistic stemmer and needs not be one.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+_STOP_TEXT = """
+a about above after again against all also am an and any are as at be because been
+before being below between both but by can could did do does doing down during each
+few for from further had has have having he her here hers him his how i if in into is
+it its itself just me more most my no nor not of off on once only or other our ours out
+over own same she should so some such than that the their theirs them then there these
+they this those through to too under until up very was we were what when where which
+while who whom why will with would you your yours may might must shall us one two three
+however therefore thus well many much via regards best dear colleagues thanks thank
+kind view think like
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
+
+# Suffixes folded, longest first; each needs a stem of at least three letters left.
+_SUFFIXES = (
+    ("ational", "ate"),
+    ("ations", "ate"),
+    ("ation", "ate"),
+    ("nesses", ""),
+    ("ness", ""),
+    ("ments", ""),
+    ("ment", ""),
+    ("ings", ""),
+    ("ing", ""),
+    ("edly", ""),
+    ("ies", "y"),
+    ("ied", "y"),
+    ("ed", ""),
+    ("ly", ""),
+    ("es", ""),
+    ("s", ""),
+)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Fold a lowercase word to a crude stem."""
+    if len(word) <= 3:
+        return word
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word[-2] in "sui":
+                # "address", "status", "analysis" are not plurals.
+                continue
+            if suffix == "es" and word[-3] not in "sxz" and not word.endswith(("ches", "shes")):
+                word = word[:-1]
+                break
+            word = word[: len(word) - len(suffix)] + replacement
+            break
+    if word.endswith("y") and len(word) > 3:
+        word = word[:-1] + "i"
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    return word
+
+
+def stems(text: str) -> list[str]:
+    """Stems of the content words of ``text``, in order, stop words dropped."""
+    out = []
+    for token in _TOKEN.findall(text.lower()):
+        token = token.replace("’", "'")
+        if token in STOP_WORDS or len(token) < 2:
+            continue
+        out.append(stem(token))
+    return out
