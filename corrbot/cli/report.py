@@ -1,10 +1,11 @@
-"""`corrbot report preview`: print a report without sending it."""
+"""`corrbot report preview KIND [--as-of …]`: print a report without sending it."""
 
 from __future__ import annotations
 
 import click
 
-from corrbot.cli.common import not_implemented
+from corrbot.cli.common import parse_as_of, runtime_of, user_errors
+from corrbot.reports.preview import KINDS, UnknownKind, preview
 
 
 @click.group("report")
@@ -14,7 +15,21 @@ def report() -> None:
 
 @report.command("preview")
 @click.argument("kind")
-@click.option("--as-of", default=None)
-def preview(kind: str, as_of: str | None) -> None:
-    """Print the report KIND would send, sending nothing."""
-    not_implemented("report preview")
+@click.option("--as-of", default=None, help="ISO date-time to report as of (default: now).")
+@click.pass_context
+@user_errors
+def preview_cmd(ctx: click.Context, kind: str, as_of: str | None) -> None:
+    """Print the report KIND would send now (plain text), sending nothing.
+
+    KIND is a deadline kind (update-report, initial-output, final-document),
+    digest (the coordinators') or member-digest.
+    """
+    runtime = runtime_of(ctx, parse_as_of(as_of))
+    try:
+        rendered = preview(runtime, kind)
+    except UnknownKind:
+        raise click.BadParameter(
+            f"{kind!r} is not one of {', '.join(KINDS)}", param_hint="KIND"
+        ) from None
+    click.echo(f"Subject: {rendered.subject}\n")
+    click.echo(rendered.text, nl=False)

@@ -117,6 +117,7 @@ def test_postfix_relays_to_corrbot_and_carries_its_mail(
     upgrade(runtime.engine)
     with transaction(runtime.sessions) as session:
         sync_group(session, runtime.settings, runtime.clock)
+    with transaction(runtime.sessions) as session:
         for email, name in [
             ("alice@members.example", "Alice Mwangi"),
             ("bob@members.example", "Bob Lindqvist"),
