@@ -77,7 +77,8 @@ def test_issues_import_csv_and_xlsx(run: Callable[..., tuple[int, str]], tmp_pat
     csv_file = tmp_path / "issues.csv"
     csv_file.write_text(
         "number,title,category,aliases\n"
-        "1,Administration of the root zone files and system,infrastructure,root zone;IANA functions\n"
+        "1,Administration of the root zone files and system,infrastructure,"
+        "root zone;IANA functions\n"
         "2,Interconnection costs,development,\n"
     )
     assert run("issues", "import", str(csv_file))[0] == 0
