@@ -1,24 +1,39 @@
 """Durable acceptance: raw bytes stored content-addressed, de-duplicated, committed.
 
-PLACEHOLDER-QUALITY first version (the intake work refines it: batching, quarantine
-of unreadable mail, header fallbacks). The caller commits; only after the commit may
-the message be acknowledged.
+`store_message` adds one arrival to the caller's transaction; only after the caller
+commits may the message be acknowledged. `store_many` commits a batch in one
+transaction (one fsync for many arrivals) and falls back to one transaction per
+arrival when the batch fails, so one bad arrival cannot make its neighbours fail.
+`GroupCommitter` runs `store_many` in a thread for the listener: arrivals that come
+in while a commit is running wait for the next one, so concurrent clients share
+commits without any of them being acknowledged before its own commit.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import queue
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from corrbot.clock import Clock
+from corrbot.db import transaction
 from corrbot.model import Message, RawBlob
+from corrbot.runtime import Runtime
 
-_MSGID = re.compile(rb"^message-id:[ \t]*<?([^>\r\n]+)>?", re.IGNORECASE | re.MULTILINE)
+log = logging.getLogger("corrbot.intake")
+
+_MSGID_HEADER = re.compile(rb"^message-id[ \t]*:(.*)$", re.IGNORECASE | re.MULTILINE)
+_ANGLED = re.compile(r"<([^<>]+)>")
+_MAX_ID = 900  # the column holds 998; leave room and never fail on a silly header
 
 
 @dataclass(frozen=True)
@@ -27,10 +42,38 @@ class StoreResult:
     duplicate: bool
 
 
+@dataclass(frozen=True)
+class Arrival:
+    """One message as it reached us, before anything else is read from it."""
+
+    raw: bytes
+    via: str
+    envelope_from: str | None = None
+    envelope_to: tuple[str, ...] = ()
+    no_deliver: bool = False
+
+
+def _head(raw: bytes) -> bytes:
+    end = len(raw)
+    for sep in (b"\r\n\r\n", b"\n\n"):
+        found = raw.find(sep)
+        if found != -1:
+            end = min(end, found)
+    return raw[:end]
+
+
 def header_message_id(raw: bytes) -> str | None:
-    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
-    found = _MSGID.search(head)
-    return found.group(1).strip().decode("utf-8", "replace") if found else None
+    """The Message-ID without <>, from the first such header (folded lines too)."""
+    head = re.sub(rb"\r?\n[ \t]+", b" ", _head(raw))  # unfold
+    found = _MSGID_HEADER.search(head)
+    if not found:
+        return None
+    value = found.group(1).decode("utf-8", "replace")
+    angled = _ANGLED.search(value)
+    text = angled.group(1) if angled else value
+    # No spaces or control characters: PostgreSQL refuses NUL, and ids never hold spaces.
+    text = "".join(ch for ch in text if ch > " " and ch != "\x7f")
+    return text[:_MAX_ID] or None
 
 
 def store_message(
@@ -44,6 +87,11 @@ def store_message(
     envelope_to: Sequence[str] = (),
     no_deliver: bool = False,
 ) -> StoreResult:
+    """Add one arrival to the session; a message seen before is not stored again.
+
+    Same Message-ID means same message; without a Message-ID the content hash
+    stands in for it, so the same bytes twice are one message.
+    """
     digest = hashlib.sha256(raw).hexdigest()
     message_id = header_message_id(raw) or f"sha256-{digest}@corrbot.invalid"
     existing = session.scalar(
@@ -66,3 +114,133 @@ def store_message(
     session.add(row)
     session.flush()
     return StoreResult(row.id, False)
+
+
+def _store_all(runtime: Runtime, arrivals: Sequence[Arrival]) -> list[StoreResult]:
+    with transaction(runtime.sessions) as session:
+        return [
+            store_message(
+                session,
+                runtime.group_id,
+                a.raw,
+                via=a.via,
+                clock=runtime.clock,
+                envelope_from=a.envelope_from,
+                envelope_to=a.envelope_to,
+                no_deliver=a.no_deliver,
+            )
+            for a in arrivals
+        ]
+
+
+def store_many(runtime: Runtime, arrivals: Sequence[Arrival]) -> list[StoreResult | Exception]:
+    """Store and commit the arrivals; each result is a StoreResult or the error it met.
+
+    A result is only returned after its commit, so it may be acknowledged.
+    """
+    if not arrivals:
+        return []
+    try:
+        return list(_store_all(runtime, arrivals))
+    except Exception:
+        if len(arrivals) == 1:
+            log.debug("batch of one failed; retrying it alone", exc_info=True)
+        else:
+            log.warning("batch of %d failed; storing one by one", len(arrivals), exc_info=True)
+    results: list[StoreResult | Exception] = []
+    for arrival in arrivals:
+        for attempt in range(3):
+            try:
+                results.append(_store_all(runtime, [arrival])[0])
+                break
+            except IntegrityError as exc:
+                # Another writer (the poller, another process) stored the same
+                # message between our look-up and our insert: look again.
+                if attempt == 2:
+                    results.append(exc)
+            except Exception as exc:
+                log.error(
+                    "cannot store <%s>: %s", header_message_id(arrival.raw), exc, exc_info=True
+                )
+                results.append(exc)
+                break
+    return results
+
+
+_Job = tuple[Arrival, "Future[StoreResult]"]
+
+
+class GroupCommitter:
+    """A thread that commits queued arrivals in batches and resolves their futures."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        on_stored: Callable[[], None] | None = None,
+        max_batch: int = 200,
+    ) -> None:
+        self.runtime = runtime
+        self.on_stored = on_stored
+        self.max_batch = max_batch
+        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._closed = False
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="corrbot-intake", daemon=True)
+        self.commits = 0  # how many transactions were committed (for tests and benches)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def submit(self, arrival: Arrival) -> Future[StoreResult]:
+        """Queue an arrival; the future completes after its commit (or with its error)."""
+        future: Future[StoreResult] = Future()
+        with self._lock:
+            if self._closed:
+                future.set_exception(RuntimeError("intake is shutting down"))
+            else:
+                self._queue.put((arrival, future))
+        return future
+
+    def stop(self) -> None:
+        """Commit everything already submitted, then end the thread."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._queue.put(None)
+        self._thread.join()
+
+    def _run(self) -> None:
+        stopping = False
+        while not stopping:
+            first = self._queue.get()
+            if first is None:
+                break
+            batch = [first]
+            while len(batch) < self.max_batch:
+                try:
+                    job = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if job is None:
+                    stopping = True
+                    break
+                batch.append(job)
+            self._commit(batch)
+
+    def _commit(self, batch: list[_Job]) -> None:
+        try:
+            results = store_many(self.runtime, [arrival for arrival, _ in batch])
+        except Exception as exc:  # the thread must survive anything
+            log.exception("intake batch failed")
+            results = [exc] * len(batch)
+        self.commits += 1
+        fresh = False
+        for (_, future), result in zip(batch, results, strict=True):
+            if isinstance(result, Exception):
+                future.set_exception(result)
+            else:
+                fresh = fresh or not result.duplicate
+                future.set_result(result)
+        if fresh and self.on_stored is not None:
+            self.on_stored()
