@@ -1,9 +1,149 @@
-"""PLACEHOLDER (understanding work replaces this): new text, tags, positions, mapping."""
+"""Read an accepted post: its new text, tags, sender, position, mapping entries, directives.
+
+The pure rules live in ``corrbot/understand/``; this handler applies them to one
+message, writes what belongs to the message itself (``new_text``, ``member_id``,
+``on_behalf_of``, Tag rows) and leaves the rest in ``ctx.reading`` for
+``consensus.handle_post``, which turns it into items, options and positions.
+
+``ctx.reading`` keys (always all present after this handler):
+
+- ``new_text`` (str): the sender's own text, quotes and signature removed.
+- ``contribution`` (bool): False for a coordinator's tag correction (a reply made
+  of ``Tag:``/``Untag:`` lines, see retag.py): it has no tags, position or
+  mapping of its own, and later handlers should not count it as a contribution.
+- ``tags`` (list[FoundTag]): the message's active tags, with their sources.
+- ``tasks`` (list[str]): task keys tagged; ``issues`` (list[int]): issue numbers.
+- ``parent`` (Message | None): the message this one answers, when stored.
+- ``member`` (Member | None): the sender's membership (also ``ctx.member``).
+- ``on_behalf_of`` (str | None): the organisation of an ``On behalf of:`` line.
+- ``position`` (PositionReading | None): the stance read from the new text; None
+  when there is none *or* when lines contradict each other (then the sender was
+  told why, and ``position_conflict`` (str | None) says which lines).
+- ``alternatives`` (list[str]): ``Alternative:`` lines, in order.
+- ``closes`` (date | None): the date of a ``Closes:`` line.
+- ``decision`` (Decision | None): a ``Decision: B`` / ``Decision: return`` line
+  (only the chair's reply to a referral counts; consensus checks that).
+- ``mapping`` (list[FoundMapping]): mapping entries, only when the message is
+  tagged with exactly one issue (otherwise empty, and the sender was told);
+  ``mapping_issue`` (int | None) is that issue's number and ``mapping_issue_id``
+  (int | None) its Issue row id.
+- ``tag_correction`` (TagCorrection | None): the ``Tag:``/``Untag:`` lines of a
+  reply (acted on only for a coordinator, through a confirmation token).
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+
+from sqlalchemy import select
+
+from corrbot.model import Issue, Message
+from corrbot.pipeline import tagging
+from corrbot.pipeline.attribution import attribute, is_coordinator
+from corrbot.pipeline.body import bodies
 from corrbot.pipeline.context import MessageContext
+from corrbot.pipeline.notices import reply
+from corrbot.pipeline.retag import request_retag
+from corrbot.understand import (
+    FoundTag,
+    PositionReading,
+    alternatives,
+    closes,
+    decision,
+    find_mapping,
+    find_position,
+    new_text,
+    tag_correction,
+)
+
+log = logging.getLogger("corrbot.understand")
+_CORRECTION_LINE = re.compile(r"^[ \t]*(?:un)?tags?[ \t]*:.*$", re.I | re.M)
 
 
 def understand(ctx: MessageContext) -> None:
-    """Placeholder."""
+    """Read the message and fill ``ctx.reading`` (keys in the module docstring)."""
+    message = ctx.message
+    text, html = bodies(ctx)
+    own = new_text(text, html)
+    message.new_text = own
+    reading = ctx.reading
+    reading.update(
+        new_text=own,
+        contribution=True,
+        tags=[],
+        tasks=[],
+        issues=[],
+        position=None,
+        position_conflict=None,
+        alternatives=alternatives(own),
+        closes=closes(own),
+        decision=decision(own),
+        mapping=[],
+        mapping_issue=None,
+        mapping_issue_id=None,
+    )
+    member = attribute(ctx, own)
+    parent = tagging.parent_of(ctx.session, message)
+    correction = tag_correction(own)
+    reading.update(member=member, on_behalf_of=message.on_behalf_of, parent=parent)
+    reading["tag_correction"] = correction
+    if correction is not None and parent is not None:
+        if is_coordinator(ctx, member):
+            # Housekeeping, not a contribution: its Tag lines are about the parent.
+            reading["contribution"] = False
+            tagging.write_tags(ctx.session, message.id, [])
+            request_retag(ctx, correction, parent)
+            log.info(
+                "<%s> tag correction requested for <%s>", message.message_id, parent.message_id
+            )
+            return
+        reply(ctx, "retag-refused", {"problem": "not-coordinator", "unknown": []})
+    # Refused or stray Tag:/Untag: lines are not acted on: not even as "#3" mentions.
+    _tag(ctx, _CORRECTION_LINE.sub("", own) if correction else own, parent)
+    _position(ctx, own)
+    _mapping(ctx, own)
+
+
+def _tag(ctx: MessageContext, own: str, parent: Message | None) -> None:
+    session, group_id = ctx.session, ctx.group.id
+    inherited = tagging.active_tags(session, parent.id) if parent is not None else []
+    tags = tagging.choose_tags(
+        ctx.message.subject or "",
+        own,
+        tagging.task_refs(session, group_id),
+        tagging.issue_refs(session, group_id),
+        ctx.runtime.settings.tagging.classifier_threshold,
+        inherited,
+    )
+    tagging.write_tags(session, ctx.message.id, tags)
+    _publish(ctx, tagging.current_tags(session, ctx.message.id))
+
+
+def _publish(ctx: MessageContext, tags: list[FoundTag]) -> None:
+    ctx.reading["tags"] = tags
+    ctx.reading["tasks"] = [tag.key for tag in tags if tag.kind == "task"]
+    ctx.reading["issues"] = [int(tag.key) for tag in tags if tag.kind == "issue"]
+
+
+def _position(ctx: MessageContext, own: str) -> None:
+    found: PositionReading = find_position(own)
+    if found.position is not None:
+        ctx.reading["position"] = found
+    elif found.conflict:
+        ctx.reading["position_conflict"] = found.conflict
+        reply(ctx, "position-conflict", {"conflict": found.conflict})
+
+
+def _mapping(ctx: MessageContext, own: str) -> None:
+    entries = find_mapping(own)
+    if not entries:
+        return
+    issues: list[int] = ctx.reading["issues"]
+    if len(issues) != 1:
+        reply(ctx, "mapping-issue", {"issues": issues, "entries": entries})
+        return
+    issue_id = ctx.session.scalar(
+        select(Issue.id).where(Issue.group_id == ctx.group.id, Issue.number == issues[0])
+    )
+    ctx.reading.update(mapping=entries, mapping_issue=issues[0], mapping_issue_id=issue_id)

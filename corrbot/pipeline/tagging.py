@@ -1,0 +1,131 @@
+"""Tag rows for one message: the sender's own tags, else its parent's, else the classifier's.
+
+Order of evidence (SPEC "Conventions inside posts"):
+
+1. the sender's own tags: ``[b]``/``Task: b``, ``#12``/``Issue 12`` and issue titles
+   or aliases, in the subject or the new text (sources ``explicit`` and ``title``);
+2. a reply with none of those inherits its parent's active tags (``inherited``):
+   the sender did not say, so the thread's subject matter still applies;
+3. when still no task is tagged, the automatic classifier's tasks at or above
+   ``tagging.classifier_threshold`` (``classifier``, with its confidence).
+
+A coordinator's corrections (source ``coordinator``, see retag.py) outlive any
+re-reading of the message, so rewriting a message's tags never touches them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from corrbot.model import Issue, Message, Tag, Task
+from corrbot.understand import FoundTag, IssueRef, TagSource, TaskRef, find_tags
+
+
+def task_refs(session: Session, group_id: int) -> list[TaskRef]:
+    rows = session.scalars(select(Task).where(Task.group_id == group_id).order_by(Task.key))
+    return [
+        TaskRef(
+            key=row.key,
+            title=row.title,
+            description=row.description or "",
+            keywords=tuple(k.strip() for k in (row.keywords or "").split(";") if k.strip()),
+        )
+        for row in rows
+    ]
+
+
+def issue_refs(session: Session, group_id: int) -> list[IssueRef]:
+    rows = session.scalars(select(Issue).where(Issue.group_id == group_id).order_by(Issue.number))
+    return [IssueRef(row.number, row.title, tuple(row.alias_list)) for row in rows]
+
+
+def parent_of(session: Session, message: Message) -> Message | None:
+    """The message this one answers: the threading link, else In-Reply-To/References."""
+    if message.parent_id is not None:
+        parent = session.get(Message, message.parent_id)
+        return parent if parent is not None and not parent.placeholder else None
+    # No threading link (yet): In-Reply-To, else the nearest stored reference.
+    for ref in [message.in_reply_to, *reversed(message.references or [])]:
+        if not ref:
+            continue
+        found = session.scalar(
+            select(Message).where(Message.group_id == message.group_id, Message.message_id == ref)
+        )
+        if found is not None and found.id != message.id and not found.placeholder:
+            return found
+    return None
+
+
+def active_tags(session: Session, message_id: int) -> list[FoundTag]:
+    rows = session.scalars(
+        select(Tag).where(Tag.message_id == message_id, Tag.active.is_(True)).order_by(Tag.id)
+    )
+    return [FoundTag(_kind(row.kind), row.key, "inherited", row.confidence) for row in rows]
+
+
+def choose_tags(
+    subject: str,
+    new_text: str,
+    tasks: list[TaskRef],
+    issues: list[IssueRef],
+    threshold: float,
+    inherited: list[FoundTag],
+) -> list[FoundTag]:
+    """The message's tags by the order of evidence in the module docstring."""
+    found = find_tags(subject, new_text, tasks, issues, threshold)
+    own = [tag for tag in found if tag.source in ("explicit", "title")]
+    if own:
+        return found
+    if inherited:
+        has_task = any(tag.kind == "task" for tag in inherited)
+        guessed = [] if has_task else [tag for tag in found if tag.source == "classifier"]
+        return [*inherited, *guessed]
+    return found
+
+
+def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> None:
+    """Make the message's tag rows match ``tags``, keeping a coordinator's rows."""
+    existing = {
+        (row.kind, row.key): row
+        for row in session.scalars(select(Tag).where(Tag.message_id == message_id))
+    }
+    wanted = {(tag.kind, tag.key): tag for tag in tags}
+    for key, old in existing.items():
+        if old.source != "coordinator" and key not in wanted:
+            session.delete(old)
+    for key, tag in wanted.items():
+        row = existing.get(key)
+        if row is None:
+            session.add(
+                Tag(
+                    message_id=message_id,
+                    kind=tag.kind,
+                    key=tag.key,
+                    source=tag.source,
+                    confidence=tag.confidence,
+                    active=True,
+                )
+            )
+        elif row.source != "coordinator":
+            row.source, row.confidence, row.active = tag.source, tag.confidence, True
+    session.flush()
+
+
+def current_tags(session: Session, message_id: int) -> list[FoundTag]:
+    """The message's active tags with their real sources, as stored."""
+    rows = session.scalars(
+        select(Tag).where(Tag.message_id == message_id, Tag.active.is_(True)).order_by(Tag.id)
+    )
+    return [FoundTag(_kind(r.kind), r.key, _source(r.source), r.confidence) for r in rows]
+
+
+def _kind(value: str) -> Literal["task", "issue"]:
+    return "task" if value == "task" else "issue"
+
+
+def _source(value: str) -> TagSource:
+    sources: tuple[TagSource, ...] = ("explicit", "title", "classifier", "inherited", "coordinator")
+    return next((s for s in sources if s == value), "explicit")

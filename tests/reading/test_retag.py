@@ -1,0 +1,82 @@
+"""A coordinator's Tag:/Untag: reply, applied only after confirming through a token."""
+
+from __future__ import annotations
+
+from tests.mail import feed, make_mail
+from tests.reading.conftest import ANA, COORD, KOFI, Group_, body_of
+
+
+def _post_and_correction(group: Group_, sender: str = COORD) -> tuple[int, int]:
+    post = make_mail(ANA, "[b] Mechanisms for #12", "The IDN fast track.\n", message_id="t@x")
+    correction = make_mail(
+        sender,
+        "Re: [b] Mechanisms for #12",
+        "Tag: c, #3, z\nUntag: b\n\nOn 2 Oct 2013, at 10:00, Ana <ana@gov.example.br> wrote:\n"
+        "> The IDN fast track.\n",
+        in_reply_to="t@x",
+    )
+    post_row, correction_row = feed(group.runtime, [post, correction])
+    return post_row, correction_row
+
+
+def test_coordinator_retag_applies_after_confirmation(group: Group_) -> None:
+    post, correction = _post_and_correction(group)
+    # Nothing changes before the coordinator confirms.
+    assert group.active(post) == {("task", "b"): "explicit", ("issue", "12"): "explicit"}
+    # The correction mail itself carries no tags: it is not a contribution.
+    assert group.tags(correction) == {}
+    [pending] = group.pending()
+    assert pending.action == "retag" and pending.email == "coordinator@example.org"
+    assert pending.payload["message_id"] == post
+    [(recipient, mail)] = group.replies("retag-confirm")
+    assert recipient == "coordinator@example.org"
+    assert mail["Reply-To"] == group.runtime.addresses.confirm(pending.token)
+    text = body_of(mail)
+    assert "task c" in text and "issue #3" in text and "Remove: task b" in text
+    assert "Ignored" in text and "z" in text
+
+    group.confirm_by_mail(
+        make_mail(COORD, f"Re: {mail['Subject']}", "Yes.\n", to=mail["Reply-To"]), pending.token
+    )
+    tags = group.tags(post)
+    assert tags[("task", "b")] == ("coordinator", 1.0, False)
+    assert tags[("task", "c")] == ("coordinator", 1.0, True)
+    assert tags[("issue", "3")] == ("coordinator", 1.0, True)
+    assert tags[("issue", "12")][2] is True
+    assert len(group.replies("retag-done")) == 1
+
+
+def test_forged_from_cannot_retag(group: Group_) -> None:
+    post, _ = _post_and_correction(group)  # From: forged as the coordinator
+    [pending] = group.pending()
+    # The forger never sees the token; guessing it or replying from their own
+    # address with it is refused, and the tags stay as they were.
+    group.confirm_by_mail(make_mail(KOFI, "Re: confirm", "Yes.\n"), pending.token)
+    group.confirm_by_mail(make_mail(KOFI, "Re: confirm", "Yes.\n"), "0" * 32)
+    assert group.active(post) == {("task", "b"): "explicit", ("issue", "12"): "explicit"}
+    assert group.pending()[0].used_at is None
+
+
+def test_member_tag_lines_are_refused(group: Group_) -> None:
+    post, correction = _post_and_correction(group, sender=KOFI)
+    assert group.pending() == []
+    assert group.active(post) == {("task", "b"): "explicit", ("issue", "12"): "explicit"}
+    [(recipient, mail)] = group.replies("retag-refused")
+    assert recipient == "kofi@ngo.example.org"
+    assert "Only the" in body_of(mail)
+    # The member's mail is still read as a contribution, without its Tag: lines.
+    assert group.active(correction) == {("task", "b"): "explicit", ("issue", "12"): "explicit"}
+
+
+def test_retag_survives_rereading(group: Group_) -> None:
+    _post_and_correction(group)
+    [pending] = group.pending()
+    group.confirm_by_mail(make_mail(COORD, "Re: confirm", "ok\n"), pending.token)
+    # A reply to the corrected post inherits the corrected tags.
+    reply = make_mail(KOFI, "Re: Mechanisms", "Agreed.\n", in_reply_to="t@x")
+    [row] = feed(group.runtime, [reply])
+    assert group.active(row) == {
+        ("task", "c"): "inherited",
+        ("issue", "12"): "inherited",
+        ("issue", "3"): "inherited",
+    }
