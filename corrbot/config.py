@@ -72,10 +72,16 @@ class ImapSettings:
     username: str = ""
     password_env: str = "CORRBOT_IMAP_PASSWORD"
     folder: str = "INBOX"
-    move_to: str | None = None  # None: flag as \Seen instead of moving
+    move_to: str | None = None  # None: set `flag` instead of moving
+    flag: str = "\\Seen"  # \Seen, \Flagged or a keyword such as $Corrbot
     batch_size: int = 100
-    poll_seconds: int = 60
-    idle_seconds: int = 600
+    poll_seconds: float = 60.0  # when the server has no IDLE
+    idle_seconds: float = 600.0  # IDLE re-issued this often: servers end it after ~30 min
+    tls_verify: bool = True
+    ca_file: str | None = None  # extra CA (or a self-signed certificate) to trust
+    timeout_seconds: float = 60.0  # a silent server after this long counts as gone
+    reconnect_seconds: float = 1.0  # first wait after a failure, then doubled...
+    reconnect_max_seconds: float = 300.0  # ...up to this
 
 
 @dataclass
@@ -89,7 +95,10 @@ class DeliverySettings:
     username: str | None = None
     password_env: str | None = None
     recipients_per_connection: int = 100
-    retry_hours: float = 48.0
+    retry_hours: float = 48.0  # a temporarily failing copy expires this long after queuing
+    retry_first_minutes: float = 5.0  # wait after the first temporary failure, then doubled
+    retry_max_minutes: float = 240.0  # the doubling stops here
+    sending_timeout_minutes: float = 30.0  # a copy claimed this long ago, unfinished, is retried
     bounce_threshold: int = 3
 
 
@@ -280,8 +289,16 @@ def validate(s: Settings) -> list[str]:
     _choice(errors, "group", "dmarc_rewrite", g.dmarc_rewrite, ("always", "domains", "never"))
     _choice(errors, "listener", "protocol", s.listener.protocol, ("smtp", "lmtp"))
     _choice(errors, "delivery", "mode", s.delivery.mode, ("maildir", "smtp"))
-    if s.imap is not None and not s.imap.host:
-        errors.append("config: [imap] host is missing")
+    for key in (
+        "retry_hours",
+        "retry_first_minutes",
+        "retry_max_minutes",
+        "sending_timeout_minutes",
+    ):
+        if getattr(s.delivery, key) <= 0:
+            errors.append(f"config: [delivery] {key} = {getattr(s.delivery, key)} must be positive")
+    if s.imap is not None:
+        errors.extend(_imap_errors(s.imap))
     if s.consensus.window_days < 1:
         errors.append(
             f"config: [consensus] window_days {s.consensus.window_days} must be at least 1"
@@ -307,6 +324,29 @@ def validate(s: Settings) -> list[str]:
         _choice(errors, "[deadlines]", "kind", d.kind, DEADLINE_KINDS)
         if d.due == datetime(1970, 1, 1):
             errors.append(f"config: [[deadlines]] {d.key!r} has no due date")
+    return errors
+
+
+def _imap_errors(imap: ImapSettings) -> list[str]:
+    errors: list[str] = []
+    if not imap.host:
+        errors.append("config: [imap] host is missing")
+    if imap.ssl and imap.starttls:
+        errors.append("config: [imap] ssl and starttls are both true: choose one")
+    flag = imap.flag
+    if flag not in ("\\Seen", "\\Flagged") and (
+        not flag or flag.startswith("\\") or any(c in flag for c in ' (){%*"]\\')
+    ):
+        errors.append(
+            f"config: [imap] flag = {flag!r} must be \\Seen, \\Flagged or a keyword like $Corrbot"
+        )
+    for key in ("batch_size", "poll_seconds", "idle_seconds", "timeout_seconds"):
+        if getattr(imap, key) <= 0:
+            errors.append(f"config: [imap] {key} = {getattr(imap, key)} must be positive")
+    if imap.reconnect_seconds <= 0 or imap.reconnect_max_seconds < imap.reconnect_seconds:
+        errors.append(
+            "config: [imap] reconnect_seconds must be positive and at most reconnect_max_seconds"
+        )
     return errors
 
 

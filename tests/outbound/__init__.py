@@ -1,0 +1,1 @@
+"""Tests of outbound delivery: Maildir, the SMTP relay, claims, retries and expiry."""
