@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import json
+import sys
+
 import click
 
-from corrbot.cli.common import not_implemented
+from corrbot.cli.common import runtime_of, user_errors
+from corrbot.cli.table import print_table
+from corrbot.consensus.holders import Holder
+from corrbot.consensus.listing import ReferralRow, list_referrals
+
+HEADER = (
+    "referral", "item", "title", "reason", "state", "decision",
+    "option", "text", "supporters", "objectors", "abstainers",
+)  # fmt: skip
 
 
 @click.group("referrals")
@@ -12,7 +24,57 @@ def referrals() -> None:
     """Referrals to the chair."""
 
 
+def _names(holders: list[Holder]) -> str:
+    return "; ".join(
+        f"{h.name} ({h.org}, {h.stakeholder})" if h.org else f"{h.name} ({h.stakeholder})"
+        for h in holders
+    )
+
+
+def _rows(found: list[ReferralRow]) -> list[list[str]]:
+    """One row per option; a referral's own columns on each (csv) row."""
+    rows = []
+    for r in found:
+        state = r.state + (f" {r.decided_at:%Y-%m-%d}" if r.decided_at else "")
+        head = [str(r.id), f"{r.kind} {r.item_id}", r.title, r.reason, state, r.decision or ""]
+        for o in r.options or []:
+            rows.append(
+                [*head, o.letter, o.text, _names(o.supporters), _names(o.objectors),
+                 _names(o.abstainers)]
+            )  # fmt: skip
+        if not r.options:
+            rows.append([*head, "", "", "", "", ""])
+    return rows
+
+
 @referrals.command("list")
-def list_() -> None:
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+    show_default=True, help="Output format.",
+)  # fmt: skip
+@click.pass_context
+@user_errors
+def list_(ctx: click.Context, fmt: str) -> None:
     """The referred items, their options and their state."""
-    not_implemented("referrals list")
+    runtime = runtime_of(ctx)
+    with runtime.sessions() as session:
+        found = list_referrals(session, runtime.group_id)
+    if fmt == "json":
+        click.echo(json.dumps([r.as_json() for r in found], indent=2, ensure_ascii=False))
+        return
+    rows = _rows(found)
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+        return
+    if not found:
+        click.echo("No item has been referred.")
+        return
+    # On screen, a referral's columns are shown once, on its first option's row.
+    shown, last = [], None
+    for row in rows:
+        key = row[0]
+        shown.append(row if key != last else ["", "", "", "", "", "", *row[6:]])
+        last = key
+    print_table(HEADER, shown, max_width=40)
