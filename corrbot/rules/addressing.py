@@ -1,0 +1,47 @@
+"""Which of the group's addresses a message reached (SPEC "Addresses"), and who sent it.
+
+The envelope recipients decide; mail without one of ours in its envelope (an
+imported file) falls back to Delivered-To, X-Original-To, To and Cc, like IMAP
+mail. When several of our addresses were reached at once, one wins, in the order
+bounces, confirm, request, post, owner: a bounce is never answered, a confirmation
+or command is what the sender meant, and coordinators read the list anyway.
+"""
+
+from __future__ import annotations
+
+from email.utils import getaddresses
+
+from corrbot.addresses import ListAddresses, Purpose
+from corrbot.members import find_member
+from corrbot.pipeline.context import MessageContext
+from corrbot.rules.verdict import header_values
+
+_PRIORITY: tuple[Purpose, ...] = ("bounces", "confirm", "request", "post", "owner")
+_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
+
+
+def best(addresses: ListAddresses, recipients: list[str]) -> tuple[Purpose, str | None] | None:
+    found = [c for c in (addresses.classify(r) for r in recipients if r) if c is not None]
+    for purpose in _PRIORITY:
+        for candidate in found:
+            if candidate[0] == purpose:
+                return candidate
+    return None
+
+
+def assign(ctx: MessageContext) -> None:
+    """Set ctx.purpose/detail (default: a post) and ctx.member from the sender."""
+    addresses = ctx.runtime.addresses
+    found = best(addresses, list(ctx.message.envelope_to or []))
+    if found is None:
+        for name in _HEADERS:
+            values = header_values(ctx, name)
+            found = best(addresses, [addr for _, addr in getaddresses(values)])
+            if found is not None:
+                break
+    ctx.purpose, ctx.detail = found or ("post", None)
+    ctx.message.purpose = ctx.purpose
+    sender = ctx.message.from_addr
+    ctx.member = find_member(ctx.session, ctx.group.id, sender) if sender else None
+    if ctx.member is not None:
+        ctx.message.member_id = ctx.member.id
