@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from types import FrameType
+
 import click
 
-from corrbot.cli.common import not_implemented
+from corrbot.cli.common import runtime_of, user_errors
 
 
 @click.command("serve")
-def serve() -> None:
+@click.pass_context
+@user_errors
+def serve(ctx: click.Context) -> None:
     """Run everything until SIGTERM/SIGINT."""
-    not_implemented("serve")
+    from corrbot.service import serve as run
+
+    runtime = runtime_of(ctx)  # the real clock
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    cfg = runtime.settings.listener
+    try:
+        run(runtime, stop, ready=lambda where: click.echo(f"corrbot: listening ({where})"))
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot listen on {cfg.host}:{cfg.port}: {exc.strerror or exc}"
+        ) from None
+    click.echo("corrbot: stopped")

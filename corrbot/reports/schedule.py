@@ -43,8 +43,12 @@ def _guarded_tick(runtime: Runtime, lock: threading.Lock) -> None:
             log.exception("tick failed")
 
 
-def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
-    """Sync deadlines from the config, schedule the ticks, start, and tick at once."""
+def start_scheduler(runtime: Runtime, lock: threading.Lock | None = None) -> BackgroundScheduler:
+    """Sync deadlines from the config, schedule the ticks, start, and tick at once.
+
+    `lock` is held during each tick; `corrbot serve` passes the one its processing
+    worker holds, so a message is never run through the pipeline twice at once.
+    """
     with transaction(runtime.sessions) as session:
         sync_group(session, runtime.settings, runtime.clock)
     now = runtime.clock.now()
@@ -54,7 +58,7 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
                 Deadline.group_id == runtime.group_id, Deadline.due > now
             )
         ).all()
-    lock = threading.Lock()
+    lock = lock or threading.Lock()
     scheduler = BackgroundScheduler(timezone=UTC)
     scheduler.add_job(
         _guarded_tick,
