@@ -160,9 +160,11 @@ def deliver_due(runtime: Runtime) -> int:
                 error = _try(transport, entry)
                 state = record(runtime, entry, runtime.clock.now(), error)
                 _log(entry, state, error)
-                sent += state == "sent"
+                if state == "sent":
+                    sent += 1
                 if isinstance(error, Unavailable):
                     # The rest would fail alike; they stay due and wait for the next pass.
+                    log.error("delivery paused after <%s>: %s", entry.message_id, error)
                     break
     except Unavailable as exc:  # the backend could not even be opened
         log.error("delivery paused, %d copies wait: %s", len(ids), exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -22,9 +23,9 @@ def maildir_of(runtime: Runtime) -> Path:
     return runtime.settings.path(runtime.settings.delivery.maildir)
 
 
-def use_relay(runtime: Runtime, sink: SmtpSink | None = None, **delivery: object) -> None:
+def use_relay(runtime: Runtime, sink: SmtpSink | None = None, **delivery: Any) -> None:
     """Switch the runtime to delivery mode "smtp" towards `sink` (or the given host/port)."""
-    fields: dict[str, object] = {"mode": "smtp"}
+    fields: dict[str, Any] = {"mode": "smtp"}
     if sink is not None:
         fields.update(host=sink.host, port=sink.port)
     fields.update(delivery)

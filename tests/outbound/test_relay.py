@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from corrbot.outbound.deliver import deliver_due
 from corrbot.runtime import Runtime
 from tests.outbound.helpers import BOUNCES, advance, queue_mail, rows, use_relay
 from tests.servers.ports import free_port
-from tests.servers.smtp_sink import SmtpSink
+from tests.servers.smtp_sink import SmtpSink, self_signed_cert
 
 
 def test_each_copy_goes_to_the_relay_with_the_envelope_and_exact_bytes(
@@ -97,3 +99,22 @@ def test_a_relay_that_is_down_pauses_delivery_until_it_is_back(
             "ana@example.org",
             "bo@example.net",
         ]
+
+
+def test_starttls_is_used_and_the_relay_certificate_is_checked(
+    outbox_runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = outbox_runtime
+    cert, key = self_signed_cert(tmp_path)
+    with SmtpSink(tls=(cert, key)) as sink:
+        use_relay(runtime, sink, starttls=True)
+        queue_mail(runtime, ["ana@example.org"])
+
+        # Not (yet) trusted: the copy waits rather than go out over an unchecked link.
+        assert deliver_due(runtime) == 0
+        assert "CERTIFICATE_VERIFY_FAILED" in (rows(runtime)["ana@example.org"].last_error or "")
+
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust the sink's own certificate
+        advance(runtime, minutes=5)
+        assert deliver_due(runtime) == 1
+        assert [m.rcpt_tos for m in sink.messages] == [["ana@example.org"]]

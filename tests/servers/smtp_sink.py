@@ -3,7 +3,7 @@
 `SmtpSink` runs aiosmtpd's Controller on a free port (it cannot bind port 0) and
 records each transaction's envelope and exact bytes in `.messages`. Tests make it
 refuse chosen recipients (`refuse("x@example.org", "451 4.7.1 Try later", times=1)`),
-or demand a login (`credentials=("user", "secret")`).
+demand a login (`credentials=("user", "secret")`), or STARTTLS (`tls=self_signed_cert(dir)`).
 
     with SmtpSink() as sink:
         ...  # send to sink.host, sink.port
@@ -12,8 +12,11 @@ or demand a login (`credentials=("user", "secret")`).
 
 from __future__ import annotations
 
+import ssl
+import subprocess
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -75,12 +78,18 @@ class SmtpSink:
         host: str = "127.0.0.1",
         credentials: tuple[str, str] | None = None,
         port: int | None = None,
+        tls: tuple[Path, Path] | None = None,
     ) -> None:
         self.host = host
         self.port = port or free_port(host)
         self.credentials = credentials
         self._handler = _Handler()
         kwargs: dict[str, Any] = {}
+        if tls is not None:
+            # (certificate, key): offer STARTTLS and refuse mail until it is used.
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(*tls)
+            kwargs.update(tls_context=context, require_starttls=True)
         if credentials is not None:
             # Plain-text AUTH on loopback: the tests check that a login happens, not TLS.
             kwargs.update(
@@ -132,3 +141,16 @@ class SmtpSink:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def self_signed_cert(folder: Path, ip: str = "127.0.0.1") -> tuple[Path, Path]:
+    """A certificate for `ip` and its key, made with the openssl command line tool."""
+    cert, key = folder / "sink-cert.pem", folder / "sink-key.pem"
+    request = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    subject = ["-subj", f"/CN={ip}", "-addext", f"subjectAltName=IP:{ip}"]
+    subprocess.run(
+        ["openssl", *request, "-keyout", str(key), "-out", str(cert), *subject],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
