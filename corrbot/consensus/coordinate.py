@@ -49,7 +49,8 @@ def request_item_action(ctx: MessageContext, reading: PostReading, targets: list
         return False
     if not open_items or not ctx.message.from_addr:
         return False
-    token = secrets.token_urlsafe(18)
+    # Lower-case hex: it travels in cg-confirm+TOKEN@, which may be lower-cased.
+    token = secrets.token_hex(16)
     sender = ctx.message.from_addr.lower()
     ctx.session.add(
         PendingConfirmation(

@@ -51,7 +51,7 @@ def latest_positions(session: Session, item_id: int) -> list[tuple[Position, Mem
         .join(Member, Member.id == Position.member_id)
         .where(Position.item_id == item_id)
         .order_by(Position.stated_at, Position.id)
-    ).tuples():
+    ):
         latest[member.id] = (pos, member)
     return list(latest.values())
 

@@ -63,7 +63,8 @@ def mapping_text(issue: Issue, entry: FoundMapping) -> str:
     parts.append(f"status {entry.status}")
     if entry.gap:
         parts.append(f"gap: {entry.gap}")
-    return "; ".join(parts) + "."
+    text = "; ".join(parts)
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def open_items(ctx: MessageContext, reading: PostReading) -> list[Item]:

@@ -59,7 +59,7 @@ def list_referrals(session: Session, group_id: int) -> list[ReferralRow]:
         .outerjoin(Issue, Issue.id == Item.issue_id)
         .where(Item.group_id == group_id)
         .order_by(Referral.created_at, Referral.id)
-    ).tuples()
+    )
     return [
         ReferralRow(
             id=ref.id,

@@ -22,8 +22,13 @@ log = logging.getLogger("corrbot.consensus")
 
 # A thread deeper than this is a loop in broken References, not a conversation.
 MAX_DEPTH = 500
-# The lines that only state the position: the rest of the new text is the reason.
-_VOTE_LINE = re.compile(r"^\s*(?:[+-]1|0|position\s*:.*)\s*[.!]?\s*$", re.I)
+# The lines that state the position or steer corrbot: the rest of the new text is
+# the member's reason.
+_VOTE_LINE = re.compile(
+    r"^\s*(?:[+-]1|0|(?:position|alternative|closes|tasks?|issues?|on\s+behalf\s+of)\s*:.*)"
+    r"\s*[.!]?\s*$",
+    re.I,
+)
 
 
 def items_above(ctx: MessageContext, message: Message) -> list[Item]:

@@ -52,7 +52,8 @@ def referral_context(
 def refer(session: Session, runtime: Runtime, item: Item, reason: str) -> Referral:
     """Record the referral and queue its emails (the chair's with the token)."""
     now = runtime.clock.now()
-    token = secrets.token_urlsafe(18)
+    # Lower-case hex: it travels in cg-confirm+TOKEN@, which may be lower-cased.
+    token = secrets.token_hex(16)
     referral = Referral(item_id=item.id, token=token, reason=reason, created_at=now)
     session.add(referral)
     session.flush()
