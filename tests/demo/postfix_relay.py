@@ -105,7 +105,12 @@ class PostfixRelay:
         (self.etc / "transport").write_text(
             TRANSPORT.format(domain=self.domain, lmtp_port=self.lmtp_port)
         )
-        subprocess.run([POSTMAP, f"hash:{self.etc}/transport"], check=True, capture_output=True)
+        # -c: this instance's own main.cf (a fresh machine has no /etc/postfix/main.cf).
+        subprocess.run(
+            [POSTMAP, "-c", str(self.etc), f"hash:{self.etc}/transport"],
+            check=True,
+            capture_output=True,
+        )
         (self.etc / "corrbot_recipients").write_text(
             RECIPIENTS.format(local=self.list_local, domain_re=self.domain.replace(".", r"\."))
         )
