@@ -21,47 +21,71 @@ QUOTE = re.compile(r"^\s*(?:>|[A-Za-z]{1,12}>(?=\s|$))")
 # something" out (a date or an address is also required for multi-line joins).
 _EDGE_L = r"^[\s>*\-]*"
 _EDGE_R = r"[\s.:：>*\-]*$"
-ATTRIBUTION = [
-    re.compile(_EDGE_L + p + _EDGE_R, _I)
-    for p in (
-        # English: "On <date>, <who> wrote:", "At 6/16/2016 08:32 PM, you wrote:"
-        r"(?:on|at)\s.+?\b(?:wrote|writes|said|says)",
-        r"in message\s.+?\bwrites",
-        r".+?\bwrote\s+on\s.+",
-        r".+@[\w.-]+\.\w{2,}\b.*\bwrote",
-        r".+\svia\s.+\s(?:wrote|schrieb)",
-        # French, Spanish, Portuguese, Italian, Dutch
-        r"le\s.+?\b(?:a\s+écrit|nous\s+a\s+dit)",
-        r"(?:el|on)\s.+?\bescribió",
-        r"em\s.+?\bescreveu",
-        r"il\s.+?\bha\s+scritto",
-        r"op\s.+?\b(?:het\s+volgende\s+geschreven|schreef.*)",
-        # German, Scandinavian, Polish
-        r"am\s.+?\b(?:schrieb.*|geschrieben|schrieben\s+sie)",
-        r".+\bschrieb\s+am\s.+",
-        r"(?:den|søn\.|man\.|tir\.|ons\.|tor\.|fre\.|lør\.)\s.+\bskrev\b.*",
-        r"(?:dnia|dňa)?.*\d.+\bnapisał(?:\(a\))?",
-        # Russian, Ukrainian
-        r".*\d.+\b(?:написал|написала|написал\(а\)|пише|писал)",
-        # Chinese: "在 2016年12月12日，… 写道：" and Traditional "寫道"
-        r"在.+(?:写道|寫道)",
-        r".+于.+(?:写道|寫道)",
-        # Arabic: "في <date>، كتب <who>:"
-        r"في\s.+\s?كتب.*",
-        r".+\s?كتب\s?:",
-        # Date then sender address, with no verb (Gmail in some locales):
-        # "2015-10-18 0:17 GMT+03:00 Matt <m@x.org>:", "2013/7/20 sam <s@x.org>"
-        r".*\d{4}.{1,80}<\s*[^@<>\s]+@[^@<>\s]+\.[^@<>\s]+>:?",
-        r"20\d\d-\d\d-\d\d \d\d?:\d\d GMT[+-]\d\d:\d\d [\w\s]+",
-    )
-]
-
-# Every ATTRIBUTION pattern needs one of these; checked first because it is cheap.
-ATTRIBUTION_HINT = re.compile(
-    r"wrote|writes|said|says|écrit|a dit|escribió|escreveu|scritto|geschreven|schreef|"
-    r"schrieb|geschrieben|skrev|napisał|написал|пише|писал|写道|寫道|كتب|\d{4}.{0,100}@|GMT",
-    _I,
+# Each pattern with the words it cannot match without (any one of them, in the
+# lowercased line), so that a line is tried only against patterns that can match.
+_ATTRIBUTION_SPECS: tuple[tuple[tuple[str, ...], str], ...] = (
+    # English: "On <date>, <who> wrote:", "At 6/16/2016 08:32 PM, you wrote:"
+    (("wrote", "writes", "said", "says"), r"(?:on|at)\s.+?\b(?:wrote|writes|said|says)"),
+    (("writes",), r"in message\s.+?\bwrites"),
+    (("wrote",), r".+?\bwrote\s+on\s.+"),
+    (("wrote",), r".+@[\w.-]+\.\w{2,}\b.*\bwrote"),
+    (("wrote", "schrieb"), r".+\svia\s.+\s(?:wrote|schrieb)"),
+    # French, Spanish, Portuguese, Italian, Dutch
+    (("écrit", "a dit"), r"le\s.+?\b(?:a\s+écrit|nous\s+a\s+dit)"),
+    (("escribió",), r"(?:el|on)\s.+?\bescribió"),
+    (("escreveu",), r"em\s.+?\bescreveu"),
+    (("scritto",), r"il\s.+?\bha\s+scritto"),
+    (("geschreven", "schreef"), r"op\s.+?\b(?:het\s+volgende\s+geschreven|schreef.*)"),
+    # German, Scandinavian, Polish
+    (("schrieb",), r"am\s.+?\b(?:schrieb.*|geschrieben|schrieben\s+sie)"),
+    (("schrieb",), r".+\bschrieb\s+am\s.+"),
+    (("skrev",), r"(?:den|søn\.|man\.|tir\.|ons\.|tor\.|fre\.|lør\.)\s.+\bskrev\b.*"),
+    (("napisał",), r"(?:dnia|dňa)?.*\d.+\bnapisał(?:\(a\))?"),
+    # Russian, Ukrainian
+    (("написал", "пише", "писал"), r".*\d.+\b(?:написал|написала|написал\(а\)|пише|писал)"),
+    # Chinese: "在 2016年12月12日，… 写道：" and Traditional "寫道"
+    (("写道", "寫道"), r"在.+(?:写道|寫道)"),
+    (("写道", "寫道"), r".+于.+(?:写道|寫道)"),
+    # Arabic: "في <date>، كتب <who>:"
+    (("كتب",), r"في\s.+\s?كتب.*"),
+    (("كتب",), r".+\s?كتب\s?:"),
+    # Date then sender address, with no verb (Gmail in some locales):
+    # "2015-10-18 0:17 GMT+03:00 Matt <m@x.org>:", "2013/7/20 sam <s@x.org>"
+    (("@",), r".*\d{4}.{1,80}<\s*[^@<>\s]+@[^@<>\s]+\.[^@<>\s]+>:?"),
+    (("gmt",), r"20\d\d-\d\d-\d\d \d\d?:\d\d GMT[+-]\d\d:\d\d [\w\s]+"),
 )
+ATTRIBUTION = [re.compile(_EDGE_L + p + _EDGE_R, _I) for _, p in _ATTRIBUTION_SPECS]
+ATTRIBUTION_NEEDS = [needs for needs, _ in _ATTRIBUTION_SPECS]
+
+
+def attribution_match(line: str) -> bool:
+    """Whether any ATTRIBUTION pattern matches, trying only those whose words occur."""
+    lowered = line.lower()
+    return any(
+        pattern.match(line)
+        for needs, pattern in zip(ATTRIBUTION_NEEDS, ATTRIBUTION, strict=True)
+        if any(word in lowered for word in needs)
+    )
+
+
+# Every ATTRIBUTION pattern needs one of these words (or a year and an address
+# later on the line); checked first because it is cheap. The words are matched
+# as substrings of the lowercased line: one regex alternation scanned at every
+# position of every line was the costliest step on patch mail.
+ATTRIBUTION_WORDS = re.compile(
+    "wrote|writes|said|says|écrit|a dit|escribió|escreveu|scritto|geschreven|schreef|"
+    "schrieb|geschrieben|skrev|napisał|написал|пише|писал|写道|寫道|كتب|gmt"
+)
+_YEAR_THEN_ADDRESS = re.compile(r"\d{4}.{0,100}@")
+ATTRIBUTION_HINT = re.compile(ATTRIBUTION_WORDS.pattern + r"|\d{4}.{0,100}@", _I)
+
+
+def attribution_hint(line: str) -> bool:
+    """``ATTRIBUTION_HINT.search(line)``, but several times faster."""
+    if ATTRIBUTION_WORDS.search(line.lower()):
+        return True
+    return "@" in line and _YEAR_THEN_ADDRESS.search(line) is not None
+
 
 # Begin the forwarded or original message: everything after is someone else's.
 FORWARD = [
@@ -83,6 +107,7 @@ FORWARD = [
         r"-{2,}\s*(?:oorspronkelijk|doorgestuurd)\s+bericht\s*-{2,}",
     )
 ]
+FORWARD_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in FORWARD), _I)
 
 # Header lines of an embedded message (Outlook, Apple Mail, forwards), per language.
 _HEADER_NAMES = (
@@ -134,6 +159,8 @@ MOBILE_SIGNATURE = [
         r"^\s*(?:envoyé|enviado|inviato|gesendet)\s+(?:de|depuis|desde|da|von)\s+mon\b.{0,60}$",
     )
 ]
+# All of them in one pattern: one match call per line instead of ten.
+MOBILE_SIGNATURE_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in MOBILE_SIGNATURE), _I)
 
 # First line of a legal disclaimer paragraph; the paragraph must also name
 # confidentiality or a recipient to count (see quotes._disclaimer).

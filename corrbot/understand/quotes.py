@@ -33,8 +33,12 @@ _MAX_ATTRIBUTION_LINES = 4
 _OPENER = re.compile(
     r"^[\s>*-]*(?:on|at|le|el|em|am|op|il|den|dnia|在|في)\s|\d{4}|\d:\d\d|@", re.IGNORECASE
 )
-_SENTENCE_END = re.compile(r"(?:[^\W\d]{3,}[.!?]|[!?])$")
+# Three letters then a full stop, or ! or ?, at the end: only the last four
+# characters are searched (see _ends_sentence), since searching a whole line is slow.
+_SENTENCE_END = re.compile(r"(?:[^\W\d]{3}[.!?]|[!?])$")
 _MAX_SIGNATURE_LINES = 6
+# A removed line of a patch ("-foo", not the "--" of a separator).
+_PATCH_MINUS = re.compile(r"-[^-]")
 
 
 def new_text(text: str | None, html: str | None = None) -> str:
@@ -53,9 +57,10 @@ def _keep(lines: list[str]) -> list[str | None]:
     i = 0
     while i < len(lines):
         line = lines[i]
-        if _FENCE.match(line):
+        fence = _FENCE.match(line) is not None
+        if fence:
             in_code = not in_code
-        if in_code or _FENCE.match(line):
+        if in_code or fence:
             out.append(line)
             has_text = True
             i += 1
@@ -79,7 +84,7 @@ def _keep(lines: list[str]) -> list[str | None]:
             continue
         if m.SIG_DASHES.match(line):
             return out
-        if any(p.match(line) for p in m.MOBILE_SIGNATURE):
+        if m.MOBILE_SIGNATURE_ANY.match(line):
             out.append(None)
             i += 1
             continue
@@ -113,13 +118,13 @@ def _attribution(lines: list[str], i: int) -> int:
         # "> On …, X wrote:" inside a quote: the quote rule removes it anyway.
         return 0
     first = lines[i].strip()
-    if len(first) > 200 or first.startswith(("+", "@@")) or re.match(r"-[^-]", first):
+    if len(first) > 200 or first.startswith(("+", "@@")) or _PATCH_MINUS.match(first):
         # Too long for a client's line, or a line of a patch.
         return 0
     # A wrapped attribution starts with a date or an address, never with the end
     # of a sentence ("This is my 3rd point." must not join the line below it).
-    may_wrap = bool(_OPENER.search(first)) and not _SENTENCE_END.search(first)
-    if not may_wrap and not m.ATTRIBUTION_HINT.search(first):
+    may_wrap = bool(_OPENER.search(first)) and not _ends_sentence(first)
+    if not may_wrap and not m.attribution_hint(first):
         return 0
     parts: list[str] = []
     found = 0
@@ -132,7 +137,7 @@ def _attribution(lines: list[str], i: int) -> int:
                 break
             # Joining wrapped lines must not swallow prose: only when the join
             # looks like a client's line (a digit or an address somewhere).
-            if len(parts) > 1 and (not may_wrap or _SENTENCE_END.search(parts[-2])):
+            if len(parts) > 1 and (not may_wrap or _ends_sentence(parts[-2])):
                 break
             if _matches(joined) and _evidence(joined, lines, j + 1):
                 # Keep extending: "…<addr>" may match before the "> wrote:" line.
@@ -145,7 +150,11 @@ def _attribution(lines: list[str], i: int) -> int:
 
 def _matches(line: str) -> bool:
     # One cheap search first: most lines name no verb of writing and no address.
-    return bool(m.ATTRIBUTION_HINT.search(line)) and any(p.match(line) for p in m.ATTRIBUTION)
+    return m.attribution_hint(line) and m.attribution_match(line)
+
+
+def _ends_sentence(text: str) -> bool:
+    return _SENTENCE_END.search(text[-4:]) is not None
 
 
 def _evidence(joined: str, lines: list[str], after: int) -> bool:
@@ -160,7 +169,7 @@ def _embedded_start(lines: list[str], i: int) -> int:
     """Lines taken by a forward marker or header block starting at ``i`` (0: none)."""
     line = lines[i]
     start = i
-    if any(p.match(line) for p in m.FORWARD):
+    if m.FORWARD_ANY.match(line):
         i += 1
         while i < len(lines) and not lines[i].strip():
             i += 1
