@@ -24,14 +24,16 @@ def referrals() -> None:
     """Referrals to the chair."""
 
 
-def _names(holders: list[Holder]) -> str:
+def _names(holders: list[Holder], full: bool = True) -> str:
+    if not full:  # on screen: names only, so that a row stays readable
+        return "; ".join(h.name for h in holders)
     return "; ".join(
         f"{h.name} ({h.org}, {h.stakeholder})" if h.org else f"{h.name} ({h.stakeholder})"
         for h in holders
     )
 
 
-def _rows(found: list[ReferralRow]) -> list[list[str]]:
+def _rows(found: list[ReferralRow], full: bool = True) -> list[list[str]]:
     """One row per option; a referral's own columns on each (csv) row."""
     rows = []
     for r in found:
@@ -39,8 +41,8 @@ def _rows(found: list[ReferralRow]) -> list[list[str]]:
         head = [str(r.id), f"{r.kind} {r.item_id}", r.title, r.reason, state, r.decision or ""]
         for o in r.options or []:
             rows.append(
-                [*head, o.letter, o.text, _names(o.supporters), _names(o.objectors),
-                 _names(o.abstainers)]
+                [*head, o.letter, o.text, _names(o.supporters, full),
+                 _names(o.objectors, full), _names(o.abstainers, full)]
             )  # fmt: skip
         if not r.options:
             rows.append([*head, "", "", "", "", ""])
@@ -62,7 +64,7 @@ def list_(ctx: click.Context, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([r.as_json() for r in found], indent=2, ensure_ascii=False))
         return
-    rows = _rows(found)
+    rows = _rows(found, full=fmt == "csv")
     if fmt == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(HEADER)
@@ -77,4 +79,4 @@ def list_(ctx: click.Context, fmt: str) -> None:
         key = row[0]
         shown.append(row if key != last else ["", "", "", "", "", "", *row[6:]])
         last = key
-    print_table(HEADER, shown, max_width=40)
+    print_table(HEADER, shown, max_width=60)

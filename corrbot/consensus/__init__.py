@@ -10,6 +10,7 @@ import logging
 
 from corrbot.consensus.closing import close_due
 from corrbot.consensus.coordinate import request_item_action
+from corrbot.consensus.decision import answer_stray_decision
 from corrbot.consensus.items import open_items
 from corrbot.consensus.positions import handle_reply, items_above, record_position
 from corrbot.consensus.reading import read_post
@@ -25,6 +26,7 @@ def handle_post(ctx: MessageContext) -> None:
     if ctx.purpose != "post" or ctx.reading.get("contribution") is False:
         return  # a coordinator's tag correction is housekeeping, not a say
     reading = read_post(ctx)
+    answer_stray_decision(ctx, reading.new_text)
     opened = open_items(ctx, reading)
     if opened:
         # The author already supports option A; a position they state in the

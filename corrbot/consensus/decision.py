@@ -79,6 +79,35 @@ def confirm_decision(ctx: MessageContext, pending: PendingConfirmation) -> None:
     )
 
 
+def answer_stray_decision(ctx: MessageContext, text: str) -> bool:
+    """The chair wrote `Decision:` to the list, not to a referral: say where it counts."""
+    sender = (ctx.message.from_addr or "").lower()
+    if sender != mail.chair(ctx.runtime) or decision(text) is None:
+        return False
+    ctx.message.status_reason = (ctx.message.status_reason or "") + "; decision line not counted"
+    ctx.send(
+        Outgoing(
+            template="consensus/decision-refused",
+            context={
+                "problem": "not-a-referral",
+                "choice": "",
+                "letters": [],
+                "group_name": ctx.runtime.settings.group.name,
+                "answer_to": None,
+            },
+            to=[sender],
+            from_addr=ctx.runtime.addresses.owner,
+            from_name=ctx.runtime.settings.group.name,
+            subject=f"Not recorded: {ctx.message.subject or 'your decision'}",
+            auto_submitted="auto-replied",
+            in_reply_to=ctx.message.message_id,
+        ),
+        kind="reply",
+        dedupe_key=f"decision-stray:{ctx.message.id}",
+    )
+    return True
+
+
 def reply_text(ctx: MessageContext) -> str:
     """The chair's own words (the confirm route does not run the understand step)."""
     message = ctx.message

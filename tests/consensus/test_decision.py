@@ -117,3 +117,15 @@ def test_an_accepted_new_issue_joins_the_issue_list(group: Group) -> None:
         assert issue.added_by_referral_id == referral.id
     announced = next(e for e in group.outbox("decision") if e.recipient == EMAIL["ken"])
     assert "#4: Mass surveillance and trust in the Internet" in text(announced)
+
+
+def test_a_decision_written_to_the_list_is_not_counted_and_the_chair_is_told(
+    group: Group,
+) -> None:
+    referral = referred(group)
+    group.send("chair", "Re: Referral to the Chair", "Decision: B\n")
+    assert reload(group)[0].state == "pending"
+    [reply] = refusals(group, EMAIL["chair"])
+    assert "reply to the referral email" in " ".join(reply.split())
+    answer(group, referral.token, "Decision: B\n")
+    assert reload(group)[0].decision == "B"

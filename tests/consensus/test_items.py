@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from sqlalchemy import select
 
 from corrbot.model import Item, MappingEntry, Option, Position
@@ -99,3 +100,20 @@ def test_closes_is_read_in_the_group_time_zone(group: Group) -> None:
     [item] = items(group)
     # The end of 20 October in Paris (CEST, UTC+2) is 22:00 UTC.
     assert item.closes_at == datetime(2013, 10, 20, 22, 0)
+
+
+def test_consensus_reads_the_post_itself_when_the_understand_step_left_nothing(
+    lite_group: Group, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from corrbot.pipeline import understand
+
+    monkeypatch.setattr(understand, "understand", lambda ctx: None)
+    group = lite_group
+    root = group.send("ken", "[b] #1 IDN Fast Track", ENTRY)
+    group.send(
+        "raj", "Re: [b] #1 IDN Fast Track", "-1\nAlternative: Not addressing.", reply_to=root
+    )
+    [item] = items(group)
+    assert item.kind == "mapping"
+    assert options(group, item.id)[1] == ("B", "Not addressing.")
+    assert [(s, o) for _, s, o in positions(group, item.id)] == [("support", "A"), ("object", None)]
