@@ -18,7 +18,7 @@ from corrbot.db import transaction
 from corrbot.issue_list import IssueRow, import_issues
 from corrbot.members import add_member
 from corrbot.model import Group, Message, OutboxEntry, PendingConfirmation, Tag
-from corrbot.pipeline import confirm, parse, thread
+from corrbot.pipeline import parse, thread
 from corrbot.pipeline.context import MessageContext
 from corrbot.pipeline.understand import understand
 from corrbot.runtime import Runtime
@@ -74,7 +74,11 @@ class Group_:
 
     def pending(self) -> list[PendingConfirmation]:
         with self.runtime.sessions() as session:
-            rows = list(session.scalars(select(PendingConfirmation)))
+            rows = list(
+                session.scalars(
+                    select(PendingConfirmation).where(PendingConfirmation.action == "retag")
+                )
+            )
             session.expunge_all()
             return rows
 
@@ -110,18 +114,8 @@ class Group_:
         )
 
     def confirm_by_mail(self, raw: bytes, token: str) -> None:
-        """Deliver a reply to cg-confirm+TOKEN@ and run the confirm route on it.
-
-        The route is chosen by the chain (corrbot/rules/, not ours); this runs the
-        same parse step and the same confirm handler the runner calls for it.
-        """
-        address = self.runtime.addresses.confirm(token)
-        [row_id] = feed(self.runtime, [raw], envelope_to=[address], process=False)
-        with transaction(self.runtime.sessions) as session:
-            ctx = self._context(session, row_id, "confirm", token)
-            assert parse.parse(ctx)
-            ctx.message.status = "confirm"
-            confirm.dispatch(ctx)
+        """Deliver a reply to cg-confirm+TOKEN@ through the whole pipeline."""
+        feed(self.runtime, [raw], envelope_to=[self.runtime.addresses.confirm(token)])
 
 
 @pytest.fixture
