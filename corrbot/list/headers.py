@@ -67,6 +67,11 @@ class HeaderBlock:
 
 def fold(name: str, value: str) -> bytes:
     """One header field, RFC 2047-encoded where needed and folded, without the final CRLF."""
+    value = re.sub(r"[\r\n]+", " ", value)
+    plain = f"{name}: {value}"
+    if plain.isascii() and (len(plain) <= 78 or " " not in value.strip()):
+        # A long URI stays on the header line: folding it would only add a leading space.
+        return plain.encode("ascii")
     header = policy.SMTP.header_factory(name, value)
     folded: str = header.fold(policy=policy.SMTP)
     return folded.rstrip("\r\n").encode("ascii", "replace")

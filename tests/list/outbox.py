@@ -35,7 +35,7 @@ def mail(row: OutboxEntry) -> EmailMessage:
 def text(row: OutboxEntry) -> str:
     body = mail(row).get_body(preferencelist=("plain",))
     assert isinstance(body, EmailMessage)
-    return str(body.get_content())
+    return str(body.get_content()).replace("\r\n", "\n")
 
 
 def last_to(runtime: Runtime, to: str, kind: str | None = None) -> OutboxEntry:

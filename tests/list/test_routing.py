@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from corrbot.runtime import Runtime
-from tests.list.outbox import BOUNCES, OWNER, REQUEST, message, rows
+from tests.list.outbox import OWNER, REQUEST, message, rows
 from tests.mail import LIST, feed, make_mail
 
 ROUTES = [
