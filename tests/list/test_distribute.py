@@ -14,14 +14,16 @@ from tests.mail import LIST, feed, make_mail
 HTML = "<p>Mechanisms <b>matter</b></p>"
 
 
-def post(runtime: Runtime, sender: str = "Ana Member <ana@example.org>", **kw: str) -> int:
+def post(
+    runtime: Runtime,
+    sender: str = "Ana Member <ana@example.org>",
+    *,
+    subject: str = "Mechanisms for issue 3",
+    message_id: str = "post1@example.org",
+    headers: dict[str, str] | None = None,
+) -> int:
     raw = make_mail(
-        sender,
-        kw.pop("subject", "Mechanisms for issue 3"),
-        "Body text é\n",
-        html=HTML,
-        message_id=kw.pop("message_id", "post1@example.org"),
-        **kw,
+        sender, subject, "Body text é\n", html=HTML, message_id=message_id, headers=headers
     )
     (row_id,) = feed(runtime, [raw])
     return row_id

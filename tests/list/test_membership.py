@@ -19,8 +19,8 @@ from tests.mail import feed, make_mail
 NEW = "lucia@redabierta.example"
 
 
-def send(runtime: Runtime, sender: str, to: str, subject: str, body: str, **kw: str) -> int:
-    (row_id,) = feed(runtime, [make_mail(sender, subject, body, to=to, **kw)], envelope_to=[to])
+def send(runtime: Runtime, sender: str, to: str, subject: str, body: str) -> int:
+    (row_id,) = feed(runtime, [make_mail(sender, subject, body, to=to)], envelope_to=[to])
     return row_id
 
 
