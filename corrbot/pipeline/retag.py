@@ -16,6 +16,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from corrbot.model import Issue, Message, PendingConfirmation, Tag, Task
+from corrbot.pipeline import tagging
 from corrbot.pipeline.context import MessageContext
 from corrbot.pipeline.notices import reply
 from corrbot.understand import TagCorrection
@@ -92,6 +93,14 @@ def confirm_retag(ctx: MessageContext, pending: PendingConfirmation) -> None:
             rows[(kind, key)] = row
         row.active, row.source, row.confidence = True, "coordinator", 1.0
     ctx.session.flush()
+    # Replies that inherited the old tags follow the correction.
+    tagging.reinherit_children(
+        ctx.session,
+        target.id,
+        tagging.task_refs(ctx.session, ctx.group.id),
+        tagging.issue_refs(ctx.session, ctx.group.id),
+        ctx.runtime.settings.tagging.classifier_threshold,
+    )
     added, removed = _pairs(payload.get("add")), _pairs(payload.get("remove"))
     reply(ctx, "retag-done", {"target": target, "add": _labels(added), "remove": _labels(removed)})
 

@@ -114,6 +114,62 @@ def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> None:
     session.flush()
 
 
+def reinherit_children(
+    session: Session,
+    parent_id: int,
+    tasks: list[TaskRef],
+    issues: list[IssueRef],
+    threshold: float,
+) -> int:
+    """Re-tag read replies below ``parent_id`` that carry no tags of their own.
+
+    A reply can be read before its parent (a late parent fills its placeholder
+    row), and a coordinator can correct a parent's tags after its replies were
+    read: in both cases what the replies inherited is refreshed, level by level
+    and without recursion. Returns how many replies were re-tagged.
+    """
+    done = 0
+    seen = {parent_id}
+    level = [parent_id]
+    while level:
+        children = list(
+            session.scalars(
+                select(Message).where(
+                    Message.parent_id.in_(level),
+                    Message.placeholder.is_(False),
+                    Message.stage == "processed",
+                    Message.new_text.is_not(None),
+                )
+            )
+        )
+        level = []
+        for child in children:
+            if child.id in seen or _has_own_tags(session, child.id):
+                continue
+            seen.add(child.id)
+            assert child.parent_id is not None
+            inherited = active_tags(session, child.parent_id)
+            tags = choose_tags(
+                child.subject or "", child.new_text or "", tasks, issues, threshold, inherited
+            )
+            write_tags(session, child.id, tags)
+            level.append(child.id)
+            done += 1
+    return done
+
+
+def _has_own_tags(session: Session, message_id: int) -> bool:
+    own = session.scalar(
+        select(Tag.id)
+        .where(
+            Tag.message_id == message_id,
+            Tag.source.in_(("explicit", "title", "coordinator")),
+        )
+        .limit(1)
+    )
+    return own is not None
+
+
 def current_tags(session: Session, message_id: int) -> list[FoundTag]:
     """The message's active tags with their real sources, as stored."""
     rows = session.scalars(

@@ -108,15 +108,13 @@ def understand(ctx: MessageContext) -> None:
 def _tag(ctx: MessageContext, own: str, parent: Message | None) -> None:
     session, group_id = ctx.session, ctx.group.id
     inherited = tagging.active_tags(session, parent.id) if parent is not None else []
-    tags = tagging.choose_tags(
-        ctx.message.subject or "",
-        own,
-        tagging.task_refs(session, group_id),
-        tagging.issue_refs(session, group_id),
-        ctx.runtime.settings.tagging.classifier_threshold,
-        inherited,
-    )
+    tasks = tagging.task_refs(session, group_id)
+    issues = tagging.issue_refs(session, group_id)
+    threshold = ctx.runtime.settings.tagging.classifier_threshold
+    tags = tagging.choose_tags(ctx.message.subject or "", own, tasks, issues, threshold, inherited)
     tagging.write_tags(session, ctx.message.id, tags)
+    # Replies read before this message arrived inherited nothing from it yet.
+    tagging.reinherit_children(session, ctx.message.id, tasks, issues, threshold)
     _publish(ctx, tagging.current_tags(session, ctx.message.id))
 
 

@@ -80,3 +80,20 @@ def test_retag_survives_rereading(group: Group_) -> None:
         ("issue", "12"): "inherited",
         ("issue", "3"): "inherited",
     }
+
+
+def test_replies_read_before_the_correction_follow_it(group: Group_) -> None:
+    post = make_mail(ANA, "[b] Mechanisms for #12", "The IDN fast track.\n", message_id="t@x")
+    early = make_mail(KOFI, "Re: Mechanisms", "Agreed.\n", message_id="e@x", in_reply_to="t@x")
+    deeper = make_mail(ANA, "Re: Mechanisms", "Thanks.\n", in_reply_to="e@x")
+    own = make_mail(KOFI, "Re: Mechanisms", "Issue 1 too.\n", in_reply_to="t@x")
+    _, early_row, deeper_row, own_row = feed(group.runtime, [post, early, deeper, own])
+    correction = make_mail(COORD, "Re: Mechanisms", "Untag: #12\nTag: #3\n", in_reply_to="t@x")
+    feed(group.runtime, [correction])
+    [pending] = group.pending()
+    group.confirm_by_mail(make_mail(COORD, "Re: confirm", "ok\n"), pending.token)
+    expected = {("task", "b"): "inherited", ("issue", "3"): "inherited"}
+    assert group.active(early_row) == expected
+    assert group.active(deeper_row) == expected
+    # A reply with tags of its own keeps them.
+    assert group.active(own_row) == {("issue", "1"): "explicit"}

@@ -122,3 +122,12 @@ def test_html_only_post_is_read(group: Group_) -> None:
     [row] = feed(group.runtime, [raw])
     assert group.message(row).new_text == "Task: d\n\nNothing covers this."
     assert {key for (kind, key) in group.active(row) if kind == "task"} == {"d"}
+
+
+def test_reply_read_before_its_parent_inherits_when_the_parent_arrives(group: Group_) -> None:
+    reply = make_mail(KOFI, "Re: your mail", "Agreed, thanks.\n", in_reply_to="late@x")
+    [reply_row] = feed(group.runtime, [reply])
+    assert group.active(reply_row) == {}
+    parent = make_mail(ANA, "[c] Status of #1", "Partially addressed.\n", message_id="late@x")
+    feed(group.runtime, [parent])
+    assert group.active(reply_row) == {("task", "c"): "inherited", ("issue", "1"): "inherited"}
