@@ -24,6 +24,9 @@ from corrbot.understand import TagCorrection
 
 def request_retag(ctx: MessageContext, correction: TagCorrection, target: Message | None) -> None:
     """Ask the coordinator who wrote ``correction`` to confirm it by replying."""
+    if ctx.quiet:
+        # An archive import sends nothing, so a token could never be answered.
+        return
     if target is None:
         reply(ctx, "retag-refused", {"problem": "no-target", "unknown": []})
         return

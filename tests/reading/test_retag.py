@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.mail import feed, make_mail
+from corrbot.db import transaction
+from corrbot.intake import store_message
+from corrbot.pipeline.runner import process_pending
+from tests.mail import LIST, feed, make_mail
 from tests.reading.conftest import ANA, COORD, KOFI, Group_, body_of
 
 
@@ -97,3 +100,26 @@ def test_replies_read_before_the_correction_follow_it(group: Group_) -> None:
     assert group.active(deeper_row) == expected
     # A reply with tags of its own keeps them.
     assert group.active(own_row) == {("issue", "1"): "explicit"}
+
+
+def test_archive_import_asks_nobody(group: Group_) -> None:
+    post = make_mail(ANA, "[b] Mechanisms for #12", "The IDN fast track.\n", message_id="t@x")
+    correction = make_mail(COORD, "Re: Mechanisms", "Tag: #3\n", in_reply_to="t@x")
+    rows = []
+    for raw in (post, correction):
+        with transaction(group.runtime.sessions) as session:
+            stored = store_message(
+                session,
+                group.runtime.group_id,
+                raw,
+                via="file",
+                clock=group.runtime.clock,
+                envelope_to=[LIST],
+                no_deliver=True,
+            )
+        rows.append(stored.row_id)
+    process_pending(group.runtime)
+    assert group.pending() == []
+    assert group.replies("retag-confirm") == []
+    assert group.active(rows[0]) == {("task", "b"): "explicit", ("issue", "12"): "explicit"}
+    assert group.tags(rows[1]) == {}
