@@ -63,8 +63,9 @@ def find_tags(
         if number in known:
             add("issue", str(number), "explicit")
     haystack = f"{subject}\n{new_text}"
+    lowered = haystack.lower()
     for issue in issues:
-        if _names_issue(haystack, issue):
+        if _names_issue(haystack, lowered, issue):
             add("issue", str(issue.number), "title")
     if not any(tag.kind == "task" for tag in found) and tasks:
         for key, confidence in _classifier(tuple(tasks)).classify(new_text, threshold):
@@ -99,8 +100,16 @@ def _explicit_issue_numbers(text: str) -> list[int]:
     return numbers
 
 
-def _names_issue(text: str, issue: IssueRef) -> bool:
-    return any(_name_pattern(name).search(text) for name in (issue.title, *issue.aliases) if name)
+def _names_issue(text: str, lowered: str, issue: IssueRef) -> bool:
+    for name in (issue.title, *issue.aliases):
+        if not name:
+            continue
+        # A name's longest word must occur somewhere: a substring test is far
+        # cheaper than a word-boundary regex scan of a long text, per issue.
+        needle = max(name.lower().split(), key=len, default="")
+        if needle in lowered and _name_pattern(name).search(text):
+            return True
+    return False
 
 
 @lru_cache(maxsize=4096)
