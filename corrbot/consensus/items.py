@@ -40,13 +40,16 @@ def closing_time(
 ) -> dt.datetime:
     """Naive UTC: the `Closes:` value in the group's time zone, else the default window."""
     zone = ZoneInfo(ctx.runtime.settings.group.timezone)
-    if isinstance(closes, dt.datetime):
-        local = closes if closes.tzinfo else closes.replace(tzinfo=zone)
-        return to_utc_naive(local)
-    if isinstance(closes, dt.date):
-        # "Closes: 2013-11-22" leaves the whole of the 22nd, local time.
-        end = dt.datetime.combine(closes + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-        return to_utc_naive(end)
+    try:
+        if isinstance(closes, dt.datetime):
+            local = closes if closes.tzinfo else closes.replace(tzinfo=zone)
+            return to_utc_naive(local)
+        if isinstance(closes, dt.date):
+            # "Closes: 2013-11-22" leaves the whole of the 22nd, local time.
+            end = dt.datetime.combine(closes + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+            return to_utc_naive(end)
+    except OverflowError:
+        pass  # "Closes: 9999-12-31" is no date a person meant: the window applies
     return opened + dt.timedelta(days=ctx.runtime.settings.consensus.window_days)
 
 

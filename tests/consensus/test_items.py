@@ -117,3 +117,9 @@ def test_consensus_reads_the_post_itself_when_the_understand_step_left_nothing(
     assert item.kind == "mapping"
     assert options(group, item.id)[1] == ("B", "Not addressing.")
     assert [(s, o) for _, s, o in positions(group, item.id)] == [("support", "A"), ("object", None)]
+
+
+def test_an_impossible_closing_date_falls_back_to_the_window(lite_group: Group) -> None:
+    lite_group.send("ana", "PROPOSAL: Forever", "Closes: 9999-12-31")
+    [item] = items(lite_group)
+    assert item.closes_at == datetime(2013, 10, 15, 9, 0)
