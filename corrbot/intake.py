@@ -16,11 +16,11 @@ import logging
 import queue
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -87,50 +87,105 @@ def store_message(
     envelope_to: Sequence[str] = (),
     no_deliver: bool = False,
 ) -> StoreResult:
-    """Add one arrival to the session; a message seen before is not stored again.
+    """Add one arrival to the session; a message seen before is not stored again."""
+    arrival = Arrival(raw, via, envelope_from, tuple(envelope_to), no_deliver)
+    return store_arrivals(session, group_id, [arrival], clock)[0]
 
-    Same Message-ID means same message; without a Message-ID the content hash
-    stands in for it, so the same bytes twice are one message.
+
+def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _known(session: Session, group_id: int, ids: Sequence[str]) -> dict[str, tuple[int, bool]]:
+    """message_id -> (row id, is a placeholder) for the ids already stored."""
+    known: dict[str, tuple[int, bool]] = {}
+    for chunk in _chunks(ids):
+        rows = session.execute(
+            select(Message.message_id, Message.id, Message.placeholder).where(
+                Message.group_id == group_id, Message.message_id.in_(chunk)
+            )
+        )
+        known.update({mid: (row_id, placeholder) for mid, row_id, placeholder in rows})
+    return known
+
+
+def store_arrivals(
+    session: Session, group_id: int, arrivals: Sequence[Arrival], clock: Clock
+) -> list[StoreResult]:
+    """Add the arrivals to the session; one result per arrival, in the order given.
+
+    Same Message-ID means same message (also within the batch); without a
+    Message-ID the content hash stands in for it, so the same bytes twice are one
+    message. A placeholder row (a parent referenced before it arrived) is filled
+    in. Statements are issued per batch, not per message, since the listener and
+    ingest store many messages per transaction.
     """
-    digest = hashlib.sha256(raw).hexdigest()
-    message_id = header_message_id(raw) or f"sha256-{digest}@corrbot.invalid"
-    existing = session.scalar(
-        select(Message).where(Message.group_id == group_id, Message.message_id == message_id)
-    )
-    if existing is not None and not existing.placeholder:
-        return StoreResult(existing.id, True)
-    if session.get(RawBlob, digest) is None:
-        session.add(RawBlob(sha256=digest, size=len(raw), data=raw))
-        session.flush()  # no ORM relationship orders these inserts, so do it here
-    row = existing or Message(group_id=group_id, message_id=message_id)
-    row.placeholder = False
-    row.sha256 = digest
-    row.received_at = clock.now()
-    row.via = via
-    row.envelope_from = envelope_from
-    row.envelope_to = list(envelope_to)
-    row.no_deliver = no_deliver
-    row.stage = "received"
-    session.add(row)
-    session.flush()
-    return StoreResult(row.id, False)
+    now = clock.now()
+    keyed = []
+    for arrival in arrivals:
+        digest = hashlib.sha256(arrival.raw).hexdigest()
+        message_id = header_message_id(arrival.raw) or f"sha256-{digest}@corrbot.invalid"
+        keyed.append((arrival, digest, message_id))
+    known = _known(session, group_id, sorted({mid for _, _, mid in keyed}))
+    blobs: set[str] = set()
+    for chunk in _chunks(sorted({digest for _, digest, _ in keyed})):
+        blobs.update(session.scalars(select(RawBlob.sha256).where(RawBlob.sha256.in_(chunk))))
+
+    new_blobs: list[dict[str, object]] = []
+    inserts: list[dict[str, object]] = []
+    insert_at: list[int] = []
+    fills: list[tuple[int, dict[str, object]]] = []
+    first: dict[str, int] = {}  # message_id -> index of its first arrival in the batch
+    results: list[StoreResult | None] = [None] * len(keyed)
+    for index, (arrival, digest, message_id) in enumerate(keyed):
+        if message_id in first:
+            continue  # a duplicate within the batch: resolved below
+        first[message_id] = index
+        row = known.get(message_id)
+        if row is not None and not row[1]:
+            results[index] = StoreResult(row[0], True)
+            continue
+        if digest not in blobs:
+            blobs.add(digest)
+            new_blobs.append({"sha256": digest, "size": len(arrival.raw), "data": arrival.raw})
+        values: dict[str, object] = {
+            "placeholder": False,
+            "sha256": digest,
+            "received_at": now,
+            "via": arrival.via,
+            "envelope_from": arrival.envelope_from,
+            "envelope_to": list(arrival.envelope_to),
+            "no_deliver": arrival.no_deliver,
+            "stage": "received",
+        }
+        if row is not None:  # a placeholder: the parent has arrived
+            fills.append((row[0], values))
+            results[index] = StoreResult(row[0], False)
+        else:
+            inserts.append({"group_id": group_id, "message_id": message_id, **values})
+            insert_at.append(index)
+    if new_blobs:  # first: the message rows refer to them
+        session.execute(insert(RawBlob), new_blobs)
+    for row_id, values in fills:
+        session.execute(update(Message).where(Message.id == row_id).values(**values))
+    if inserts:
+        new_ids = session.scalars(
+            insert(Message).returning(Message.id, sort_by_parameter_order=True), inserts
+        ).all()
+        for index, row_id in zip(insert_at, new_ids, strict=True):
+            results[index] = StoreResult(row_id, False)
+    done: list[StoreResult] = []
+    for index, (_, _, message_id) in enumerate(keyed):
+        result = results[index] or results[first[message_id]]
+        assert result is not None
+        done.append(result if index == first[message_id] else StoreResult(result.row_id, True))
+    return done
 
 
 def _store_all(runtime: Runtime, arrivals: Sequence[Arrival]) -> list[StoreResult]:
     with transaction(runtime.sessions) as session:
-        return [
-            store_message(
-                session,
-                runtime.group_id,
-                a.raw,
-                via=a.via,
-                clock=runtime.clock,
-                envelope_from=a.envelope_from,
-                envelope_to=a.envelope_to,
-                no_deliver=a.no_deliver,
-            )
-            for a in arrivals
-        ]
+        return store_arrivals(session, runtime.group_id, arrivals, runtime.clock)
 
 
 def store_many(runtime: Runtime, arrivals: Sequence[Arrival]) -> list[StoreResult | Exception]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from types import FrameType
@@ -30,7 +31,7 @@ def serve(ctx: click.Context) -> None:
     try:
         run(runtime, stop, ready=lambda where: click.echo(f"corrbot: listening ({where})"))
     except OSError as exc:
-        raise click.ClickException(
-            f"cannot listen on {cfg.host}:{cfg.port}: {exc.strerror or exc}"
-        ) from None
+        # asyncio wraps the bind error in a long sentence; the errno says it plainly.
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise click.ClickException(f"cannot listen on {cfg.host}:{cfg.port}: {reason}") from None
     click.echo("corrbot: stopped")
