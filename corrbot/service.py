@@ -4,8 +4,8 @@ Threads, and what each does:
 - the listener (aiosmtpd's loop) and its intake thread, which commits arrivals and
   then wakes the processing worker;
 - the processing worker: runs the pipeline on stored mail soon after it arrives
-  (and every few seconds, for mail the poller or `corrbot ingest` stored), then
-  delivers what it queued;
+  (woken by the listener and the poller; also every few seconds, for mail that
+  `corrbot ingest` or an earlier run stored), then delivers what it queued;
 - the IMAP poller, when `[imap]` is set;
 - the scheduler (APScheduler), which runs the periodic tick and catches up on
   deadlines missed while stopped.
@@ -59,12 +59,12 @@ class Worker:
                 self.stop.wait(WORKER_PERIOD_SECONDS)
 
 
-def _poll(runtime: Runtime, stop: threading.Event) -> None:
+def _poll(runtime: Runtime, stop: threading.Event, on_stored: Callable[[], None]) -> None:
     from corrbot.ingress.imap import run_poller
 
     while not stop.is_set():
         try:
-            run_poller(runtime, stop)
+            run_poller(runtime, stop, on_stored)
         except Exception:  # the poller reconnects itself; this is the last resort
             log.exception("IMAP poller stopped; restarting in %ss", POLLER_RESTART_SECONDS)
         stop.wait(POLLER_RESTART_SECONDS)
@@ -94,7 +94,9 @@ def serve(
         threads.append(threading.Thread(target=worker.run, name="corrbot-worker"))
         if runtime.settings.imap is not None:
             threads.append(
-                threading.Thread(target=_poll, args=(runtime, stop), name="corrbot-imap")
+                threading.Thread(
+                    target=_poll, args=(runtime, stop, worker.wake.set), name="corrbot-imap"
+                )
             )
         for thread in threads:
             thread.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import threading
@@ -20,6 +21,8 @@ def serve(ctx: click.Context) -> None:
     from corrbot.service import serve as run
 
     runtime = runtime_of(ctx)  # the real clock
+    # aiosmtpd logs every SMTP command at INFO; our own log says what was stored.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:

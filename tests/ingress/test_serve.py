@@ -176,3 +176,53 @@ def test_every_acknowledged_message_survives_kill_9(
     again = serve_process(tmp_path / "corrbot.toml")
     assert again.first_line.startswith("corrbot: listening")
     assert again.stop()[0] == 0
+
+
+def test_serve_in_process_takes_mail_from_the_listener_and_the_imap_poller(
+    sqlite_url: str, make_runtime: MakeRuntime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from corrbot.service import serve
+    from tests.ingress.imap_fixtures import PASSWORD_ENV, imap_config
+    from tests.servers.dovecot import DovecotServer
+
+    with DovecotServer() as dovecot:
+        monkeypatch.setenv(PASSWORD_ENV, dovecot.password)
+        runtime = make_runtime(sqlite_url, listener_config() + imap_config(dovecot))
+        stop = threading.Event()
+        where: list[str] = []
+        failures: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                serve(runtime, stop, ready=where.append)
+            except BaseException as exc:  # reported in the test's thread
+                failures.append(exc)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        try:
+            assert _wait_for(lambda: bool(where) or bool(failures)), "serve did not start"
+            assert failures == []
+            cfg = runtime.settings.listener
+            assert where[0].startswith(f"SMTP on {cfg.host}:{cfg.port}, polling IMAP ")
+            with smtplib.SMTP(cfg.host, cfg.port, timeout=30) as client:
+                raw = _crlf(make_mail("s@example.org", "by smtp", "x", message_id="smtp@x"))
+                client.sendmail("s@example.org", [LIST], raw)
+            dovecot.append([make_mail("s@example.org", "by imap", "y", message_id="imap@x")])
+
+            def both_processed() -> bool:
+                with runtime.sessions() as session:
+                    rows = session.execute(
+                        sql_select(Message.message_id, Message.via, Message.stage)
+                    ).all()
+                return sorted(rows) == [
+                    ("imap@x", "imap", "processed"),
+                    ("smtp@x", "smtp", "processed"),
+                ]
+
+            assert _wait_for(both_processed)
+        finally:
+            stop.set()
+            thread.join(timeout=60)
+        assert not thread.is_alive()
+        assert failures == []
