@@ -3,10 +3,9 @@
 It runs from its own config in a temp dir on free loopback ports: plain IMAP (with
 STARTTLS) and IMAPS, a self-signed certificate made by `openssl` when the server is
 built, one passwd-file user with a known password, and Maildir storage in the temp
-dir. As root the master keeps root (it must, to drop privileges) and every process
-that touches mail runs as the unprivileged `dovecot` user; as anyone else the whole
-server runs as that user. If Dovecot cannot start, the error carries its log: tests
-fail, never skip.
+dir. The whole server runs unprivileged: as root, the tests start it as the
+`dovecot` user (Debian's), otherwise as whoever runs them. If Dovecot cannot start,
+the error carries its log: tests fail, never skip.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from imapclient import IMAPClient
 
@@ -58,6 +58,9 @@ ssl_cert = <{root}/cert.pem
 ssl_key = <{root}/key.pem
 ssl_dh = <{root}/dh.pem
 {capability}
+# Dovecot learns of new mail during IDLE through inotify, but a message saved while
+# an IDLE is starting can slip past it until this periodic check (default 30 s).
+mailbox_idle_check_interval = 1 secs
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/passwd
@@ -133,6 +136,12 @@ class DovecotServer:
         self.config = self.root / "dovecot.conf"
         self.proc: subprocess.Popen[bytes] | None = None
         self._capabilities = capabilities
+        owner = _run_as()
+        # As root, drop to that user for the whole server: Dovecot then needs no
+        # privilege at all (no chroot, no setuid), like any user running it.
+        self._run_as: dict[str, Any] = {}
+        if os.geteuid() == 0:
+            self._run_as = {"user": owner.pw_uid, "group": owner.pw_gid, "extra_groups": []}
         self._prepare()
 
     def _prepare(self) -> None:
@@ -140,7 +149,6 @@ class DovecotServer:
         for sub in ("run", "state", "mail"):
             (self.root / sub).mkdir()
         os.chmod(self.root, 0o755)
-        os.chown(self.root / "mail", owner.pw_uid, owner.pw_gid)
         done = subprocess.run(
             [
                 "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
@@ -158,6 +166,9 @@ class DovecotServer:
         capability = ""
         if self._capabilities is not None:
             capability = "imap_capability = " + " ".join(self._capabilities)
+        # The whole tree belongs to the user Dovecot runs as (see start()).
+        for path in [self.root, *self.root.rglob("*")]:
+            os.chown(path, owner.pw_uid, owner.pw_gid)
         self.config.write_text(
             _CONFIG.format(
                 root=self.root,
@@ -178,6 +189,7 @@ class DovecotServer:
             stderr=subprocess.STDOUT,
             cwd=self.root,
             start_new_session=True,  # its own process group, so stop() ends every child
+            **self._run_as,
         )
         output.close()
         deadline = time.monotonic() + 15
