@@ -8,6 +8,7 @@ yet (a JWZ container); when the parent arrives, the row is filled in.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -66,7 +67,8 @@ class Message(Base):
     references: Mapped[list[str]] = mapped_column(JSON, default=list)
     text_body: Mapped[str | None] = mapped_column(Text)
     new_text: Mapped[str | None] = mapped_column(Text)
-    attachments: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # one {"filename", "type", "size"} object per attachment
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     defects: Mapped[list[str]] = mapped_column(JSON, default=list)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), index=True)
     on_behalf_of: Mapped[str | None] = mapped_column(String(300))

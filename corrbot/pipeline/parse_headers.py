@@ -1,0 +1,186 @@
+"""Reading header values the way real mail writes them, without ever raising.
+
+Header values come from ``BytesParser(policy=compat32)`` as ``str`` in which 8-bit
+bytes are kept as surrogate escapes. We turn those back into bytes and read them as
+UTF-8 (else cp1252), then decode RFC 2047 encoded words ourselves: the standard
+library's ``make_header`` gives up on a charset it does not know (real mail names
+the charset ``a``), and ``decode_header`` turns plain non-ASCII text into
+``raw-unicode-escape`` bytes. Our decoder joins adjacent words of one charset before
+decoding, so a UTF-8 character split across two words comes out whole.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from datetime import UTC, datetime
+from email.message import Message as EmailMessage
+from email.utils import getaddresses, parsedate_to_datetime
+
+from corrbot.pipeline.parse_text import decode_bytes
+
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([qQbB])\?([^?\s]*)\?=")
+_BETWEEN_WORDS = re.compile(r"[ \t\r\n]*")
+_QP_BYTE = re.compile(rb"=([0-9A-Fa-f]{2})")
+_MSG_ID = re.compile(r"<([^<>\s]+)>")
+_HIDDEN = re.compile(r"corrbotword(\d+)x")
+_FOLD = re.compile(r"\r?\n[ \t]*")
+# Longest id the message table holds (String(998), the RFC 5322 line limit).
+MAX_ID = 998
+
+
+def clean(text: str) -> str:
+    """Text any database accepts: no NUL (PostgreSQL refuses it), no lone surrogates."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def raw_header(msg: EmailMessage, name: str, hint: str | None = None) -> str | None:
+    """The first header of that name, unfolded, with any 8-bit bytes read as text.
+
+    Raw 8-bit bytes are read as UTF-8, else in ``hint`` (see ``charset_hint``).
+    """
+    wanted = name.lower()
+    for key, value in msg.raw_items():
+        if key.lower() == wanted:
+            text = str(value)
+            if _has_surrogates(text):
+                text = decode_bytes(text.encode("ascii", "surrogateescape"), None, hint)[0]
+            return _FOLD.sub(" ", text).strip()
+    return None
+
+
+def header_text(msg: EmailMessage, name: str, hint: str | None = None) -> str:
+    """The first header of that name as display text (encoded words decoded)."""
+    raw = raw_header(msg, name, hint)
+    return clean(decode_words(raw)) if raw else ""
+
+
+def decode_words(value: str) -> str:
+    """Decode RFC 2047 encoded words; whitespace between two encoded words is dropped."""
+    out: list[str] = []
+    pending: list[tuple[str, bytes]] = []  # adjacent encoded words not yet decoded
+    pos = 0
+    for match in _ENCODED_WORD.finditer(value):
+        gap = value[pos : match.start()]
+        if pending and not _BETWEEN_WORDS.fullmatch(gap):
+            out.append(_flush(pending))
+        if not pending:
+            out.append(gap)
+        charset = match.group(1).split("*", 1)[0].lower()  # RFC 2231 "utf-8*en"
+        data = _word_bytes(match.group(2).upper(), match.group(3))
+        if pending and pending[-1][0] == charset:
+            pending[-1] = (charset, pending[-1][1] + data)
+        else:
+            pending.append((charset, data))
+        pos = match.end()
+    if pending:
+        out.append(_flush(pending))
+    out.append(value[pos:])
+    return "".join(out)
+
+
+def _flush(pending: list[tuple[str, bytes]]) -> str:
+    text = "".join(decode_bytes(data, charset)[0] for charset, data in pending)
+    pending.clear()
+    return text
+
+
+def _word_bytes(encoding: str, text: str) -> bytes:
+    if encoding == "Q":
+        raw = text.replace("_", " ").encode("ascii", "replace")
+        return _QP_BYTE.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
+    padded = text + "=" * (-len(text) % 4)
+    try:
+        return base64.b64decode(padded)
+    except (binascii.Error, ValueError):
+        return text.encode("ascii", "replace")
+
+
+def charset_hint(msg: EmailMessage) -> str | None:
+    """The charset of the message's (first) text: how its raw 8-bit headers are likely written."""
+    part: object = msg
+    for _ in range(3):  # a few levels of multipart are enough for a guess
+        if not isinstance(part, EmailMessage):
+            return None
+        try:
+            found = part.get_content_charset()
+        except Exception:  # malformed parameters: no guess
+            return None
+        if found:
+            return str(found)
+        payload = part.get_payload()
+        part = payload[0] if isinstance(payload, list) and payload else None
+    return None
+
+
+def sender(msg: EmailMessage, hint: str | None = None) -> tuple[str, str]:
+    """(display name, lower-cased address) of the From header; ("", "") if none.
+
+    The address list is split before encoded words are decoded, so a name such as
+    ``=?utf-8?q?Doe,_Jane?=`` does not break into two addresses at its comma.
+    """
+    raw = raw_header(msg, "From", hint)
+    if not raw:
+        return "", ""
+    # Clients put commas inside encoded words ("=?utf-8?q?Doe,_Jane?="), which the
+    # address splitter would cut at: hide each word behind a plain token first.
+    words: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        words.append(match.group(0))
+        return f"corrbotword{len(words) - 1}x"
+
+    hidden = _ENCODED_WORD.sub(hide, raw)
+    for name, addr in getaddresses([hidden]):
+        addr = addr.strip().lower()
+        if "@" in addr and "corrbotword" not in addr:
+            shown = _HIDDEN.sub(lambda m: words[int(m.group(1))], name)
+            return clean(decode_words(shown).strip()), clean(addr)
+    return "", ""
+
+
+def message_ids(value: str | None) -> list[str]:
+    """The ids in an In-Reply-To or References value, without <>, in order, once each.
+
+    Ids without angle brackets (some old clients) are taken when the value holds no
+    bracketed id at all; ids too long to store are skipped.
+    """
+    if not value:
+        return []
+    found = _MSG_ID.findall(value)
+    if not found:
+        found = [word.strip("<>,;") for word in value.split() if "@" in word]
+    seen: dict[str, None] = {}
+    for one in found:
+        one = clean(one)
+        if one and len(one) <= MAX_ID:
+            seen.setdefault(one, None)
+    return list(seen)
+
+
+def header_date(msg: EmailMessage) -> tuple[datetime | None, str | None]:
+    """(naive UTC date, None) or (None, why it could not be read)."""
+    raw = raw_header(msg, "Date")
+    if not raw:
+        return None, "date missing"
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None, f"date unreadable: {clean(raw)[:80]!r}"
+    if when.tzinfo is not None:
+        try:
+            when = when.astimezone(UTC).replace(tzinfo=None)
+        except (ValueError, OverflowError):
+            return None, f"date out of range: {clean(raw)[:80]!r}"
+    return when, None
+
+
+def _has_surrogates(text: str) -> bool:
+    return not text.isascii() and any("\udc80" <= ch <= "\udcff" for ch in text)
