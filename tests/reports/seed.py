@@ -177,8 +177,10 @@ def mapping_entry(
     body: str | None = None,
     gap: str | None = None,
     state: str = "open",
+    closes_at: datetime | None = None,
 ) -> int:
-    """A mapping entry and its item; returns the item id."""
+    """A mapping entry and its item (closing 14 days after `at` unless told); its id."""
+    closes_at = closes_at or at + timedelta(days=14)
     with transaction(g.runtime.sessions) as session:
         row = session.get(Message, message)
         assert row is not None
@@ -190,9 +192,9 @@ def mapping_entry(
             author_id=row.member_id,
             issue_id=g.issues[issue],
             opened_at=at,
-            closes_at=at + timedelta(days=14),
+            closes_at=closes_at,
             state=state,
-            closed_at=at + timedelta(days=14) if state != "open" else None,
+            closed_at=closes_at if state != "open" else None,
         )
         session.add(item)
         session.flush()

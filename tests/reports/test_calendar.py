@@ -114,6 +114,8 @@ def period_1(g: Group) -> list[int]:
         d(2013, 10, 8, 14),  # type: ignore[attr-defined]
         body="LAP",
         gap="Few developing countries take part",
+        # still open at update-1 (closing would decide it); referred by hand on 5 December
+        closes_at=d(2013, 12, 2),
     )
     mapping_entry(
         g,

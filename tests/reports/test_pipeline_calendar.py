@@ -85,8 +85,8 @@ def test_a_calendar_over_real_mail(
         runtime,
         d(2013, 10, 20, 16),
         "ines.duarte@ulisboa.example.pt",
-        "A question on method",
-        "Should we record the status of each mechanism as of today?\n",
+        "Travel next week",
+        "I am travelling next week and will read the list on my return.\n",
         "q@ulisboa.example.pt",
     )
     _send(
