@@ -115,22 +115,32 @@ def _drain(
     """Store everything above last_uid, batch by batch; returns the new last UID."""
     while not stop.is_set():
         _exists_reported(mailbox.client)  # forget what earlier commands reported
-        uids = new_uids(mailbox.client, last_uid, imap.batch_size)
-        if not uids:
+        # One SEARCH for all that is waiting (a first run may find a whole archive).
+        pending = new_uids(mailbox.client, last_uid)
+        if not pending:
             if _exists_reported(mailbox.client):
                 continue  # mail came in while the server answered the SEARCH: look again
             break
-        new = store_batch(runtime, mailbox.client, imap, mailbox.uidvalidity, uids)
-        # Committed: only now may the server learn that these are taken care of.
-        mark(mailbox.client, imap, uids)
-        last_uid = uids[-1]
-        log.info("IMAP: committed UIDs %d..%d (%d new)", uids[0], uids[-1], new)
-        if on_stored is not None:
-            try:
-                on_stored()
-            except Exception:
-                log.exception("IMAP: the on_stored callback failed")
+        for start in range(0, len(pending), imap.batch_size):
+            if stop.is_set():
+                break
+            uids = pending[start : start + imap.batch_size]
+            new = store_batch(runtime, mailbox.client, imap, mailbox.uidvalidity, uids)
+            # Committed: only now may the server learn that these are taken care of.
+            mark(mailbox.client, imap, uids)
+            last_uid = uids[-1]
+            log.info("IMAP: committed UIDs %d..%d (%d new)", uids[0], uids[-1], new)
+            _notify(on_stored)
     return last_uid
+
+
+def _notify(on_stored: Callable[[], None] | None) -> None:
+    if on_stored is None:
+        return
+    try:
+        on_stored()
+    except Exception:
+        log.exception("IMAP: the on_stored callback failed")
 
 
 def _exists_reported(client: IMAPClient) -> bool:

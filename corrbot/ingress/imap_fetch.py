@@ -66,11 +66,11 @@ def start_from(runtime: Runtime, imap: ImapSettings, uidvalidity: int) -> int:
         return row.last_uid
 
 
-def new_uids(client: IMAPClient, last_uid: int, limit: int) -> list[int]:
-    """The next UIDs above last_uid, oldest first, at most `limit` of them."""
+def new_uids(client: IMAPClient, last_uid: int) -> list[int]:
+    """The UIDs above last_uid, oldest first."""
     # "UID n:*" names the highest UID even when that is below n, hence the filter.
     found = client.search(["UID", f"{last_uid + 1}:*"])
-    return sorted(uid for uid in found if uid > last_uid)[:limit]
+    return sorted(uid for uid in found if uid > last_uid)
 
 
 def store_batch(
