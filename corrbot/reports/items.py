@@ -81,11 +81,14 @@ def load_items(
         .outerjoin(Referral, Referral.item_id == Item.id)
         .where(Item.group_id == group_id, *where)
     )
-    query = query.order_by(Item.closes_at if order == "closes" else Item.closed_at, Item.id)
+    # An item returned by the chair and referred again has two referrals: newest first.
+    query = query.order_by(
+        Item.closes_at if order == "closes" else Item.closed_at, Item.id, Referral.id.desc()
+    )
     views: dict[int, ItemView] = {}
     for item, number, ref in session.execute(query).all():
         if item.id in views:
-            continue  # a second referral row for one item: the first one speaks
+            continue  # an older referral of the same item
         views[item.id] = ItemView(
             id=item.id,
             kind=item.kind,
