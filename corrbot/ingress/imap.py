@@ -23,7 +23,7 @@ from imapclient import IMAPClient
 from corrbot.config import ImapSettings
 from corrbot.ingress.imap_fetch import new_uids, start_from, store_batch
 from corrbot.ingress.imap_session import Mailbox, MissingPassword, close, mark, open_mailbox, settle
-from corrbot.runtime import Runtime
+from corrbot.runtime import NotInitialised, Runtime
 
 log = logging.getLogger("corrbot.intake")
 
@@ -31,7 +31,7 @@ log = logging.getLogger("corrbot.intake")
 _STOP_CHECK_SECONDS = 0.5
 
 # Failures of the server or the way to it: one line in the log is enough.
-_CONNECTION_ERRORS = (OSError, imaplib.IMAP4.error, MissingPassword)
+_CONNECTION_ERRORS = (OSError, imaplib.IMAP4.error, MissingPassword, NotInitialised)
 
 
 class SessionLost(Exception):
@@ -49,6 +49,8 @@ def run_poller(
     imap = runtime.settings.imap
     if imap is None:
         return
+    if not imap.ssl and not imap.starttls:
+        log.warning("IMAP: [imap] has neither ssl nor starttls: the password goes in clear")
     delay = imap.reconnect_seconds
     while not stop.is_set():
         healthy = threading.Event()  # set once a session has stored all there was
