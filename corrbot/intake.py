@@ -4,20 +4,16 @@
 commits may the message be acknowledged. `store_many` commits a batch in one
 transaction (one fsync for many arrivals) and falls back to one transaction per
 arrival when the batch fails, so one bad arrival cannot make its neighbours fail.
-`GroupCommitter` runs `store_many` in a thread for the listener: arrivals that come
-in while a commit is running wait for the next one, so concurrent clients share
-commits without any of them being acknowledged before its own commit.
+`corrbot.ingress.committer.GroupCommitter` runs `store_many` in a thread for the
+listener.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import queue
 import re
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
@@ -201,7 +197,7 @@ def store_many(runtime: Runtime, arrivals: Sequence[Arrival]) -> list[StoreResul
         if len(arrivals) == 1:
             log.debug("batch of one failed; retrying it alone", exc_info=True)
         else:
-            log.warning("batch of %d failed; storing one by one", len(arrivals), exc_info=True)
+            log.info("batch of %d failed; storing one by one", len(arrivals), exc_info=True)
     results: list[StoreResult | Exception] = []
     for arrival in arrivals:
         for attempt in range(3):
@@ -214,88 +210,14 @@ def store_many(runtime: Runtime, arrivals: Sequence[Arrival]) -> list[StoreResul
                 if attempt == 2:
                     results.append(exc)
             except Exception as exc:
-                log.error(
-                    "cannot store <%s>: %s", header_message_id(arrival.raw), exc, exc_info=True
-                )
+                # One line per message; the whole story at debug level.
+                log.error("cannot store <%s>: %s", header_message_id(arrival.raw), _first_line(exc))
+                log.debug("cannot store", exc_info=True)
                 results.append(exc)
                 break
     return results
 
 
-_Job = tuple[Arrival, "Future[StoreResult]"]
-
-
-class GroupCommitter:
-    """A thread that commits queued arrivals in batches and resolves their futures."""
-
-    def __init__(
-        self,
-        runtime: Runtime,
-        on_stored: Callable[[], None] | None = None,
-        max_batch: int = 200,
-    ) -> None:
-        self.runtime = runtime
-        self.on_stored = on_stored
-        self.max_batch = max_batch
-        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._closed = False
-        self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._run, name="corrbot-intake", daemon=True)
-        self.commits = 0  # how many transactions were committed (for tests and benches)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def submit(self, arrival: Arrival) -> Future[StoreResult]:
-        """Queue an arrival; the future completes after its commit (or with its error)."""
-        future: Future[StoreResult] = Future()
-        with self._lock:
-            if self._closed:
-                future.set_exception(RuntimeError("intake is shutting down"))
-            else:
-                self._queue.put((arrival, future))
-        return future
-
-    def stop(self) -> None:
-        """Commit everything already submitted, then end the thread."""
-        with self._lock:
-            if self._closed:
-                return
-            self._closed = True
-            self._queue.put(None)
-        self._thread.join()
-
-    def _run(self) -> None:
-        stopping = False
-        while not stopping:
-            first = self._queue.get()
-            if first is None:
-                break
-            batch = [first]
-            while len(batch) < self.max_batch:
-                try:
-                    job = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if job is None:
-                    stopping = True
-                    break
-                batch.append(job)
-            self._commit(batch)
-
-    def _commit(self, batch: list[_Job]) -> None:
-        try:
-            results = store_many(self.runtime, [arrival for arrival, _ in batch])
-        except Exception as exc:  # the thread must survive anything
-            log.exception("intake batch failed")
-            results = [exc] * len(batch)
-        self.commits += 1
-        fresh = False
-        for (_, future), result in zip(batch, results, strict=True):
-            if isinstance(result, Exception):
-                future.set_exception(result)
-            else:
-                fresh = fresh or not result.duplicate
-                future.set_result(result)
-        if fresh and self.on_stored is not None:
-            self.on_stored()
+def _first_line(exc: Exception) -> str:
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0] if lines else ''}"

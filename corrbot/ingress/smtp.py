@@ -21,7 +21,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from corrbot.intake import Arrival, GroupCommitter, header_message_id
+from corrbot.ingress.committer import GroupCommitter
+from corrbot.intake import Arrival, header_message_id
 from corrbot.runtime import Runtime
 
 log = logging.getLogger("corrbot.intake")
@@ -75,7 +76,8 @@ class ListenerHandler:
         except asyncio.CancelledError:
             raise
         except Exception:
-            log.warning("<%s> not stored; answered 451", header_message_id(raw), exc_info=True)
+            # intake has logged why
+            log.warning("<%s> not stored; answered 451", header_message_id(raw))
             return "\r\n".join([TEMPFAIL] * replies)
         finally:
             self.inflight -= 1
