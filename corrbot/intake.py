@@ -49,6 +49,11 @@ class Arrival:
     no_deliver: bool = False
 
 
+def _clean(address: str) -> str:
+    """An envelope address the database always takes (PostgreSQL refuses NUL)."""
+    return "".join(ch for ch in address if ch >= " " and ch != "\x7f")[:_MAX_ID]
+
+
 def _head(raw: bytes) -> bytes:
     end = len(raw)
     for sep in (b"\r\n\r\n", b"\n\n"):
@@ -66,7 +71,11 @@ def header_message_id(raw: bytes) -> str | None:
         return None
     value = found.group(1).decode("utf-8", "replace")
     angled = _ANGLED.search(value)
-    text = angled.group(1) if angled else value
+    if angled:
+        text = angled.group(1)
+    else:  # no <...>: the first word, as a broken mailer might have written it
+        words = value.split()
+        text = words[0].strip("<>") if words else ""
     # No spaces or control characters: PostgreSQL refuses NUL, and ids never hold spaces.
     text = "".join(ch for ch in text if ch > " " and ch != "\x7f")
     return text[:_MAX_ID] or None
@@ -142,6 +151,7 @@ def store_arrivals(
         if row is not None and not row[1]:
             results[index] = StoreResult(row[0], True)
             continue
+        sender = arrival.envelope_from
         if digest not in blobs:
             blobs.add(digest)
             new_blobs.append({"sha256": digest, "size": len(arrival.raw), "data": arrival.raw})
@@ -150,8 +160,8 @@ def store_arrivals(
             "sha256": digest,
             "received_at": now,
             "via": arrival.via,
-            "envelope_from": arrival.envelope_from,
-            "envelope_to": list(arrival.envelope_to),
+            "envelope_from": None if sender is None else _clean(sender),
+            "envelope_to": [_clean(a) for a in arrival.envelope_to],
             "no_deliver": arrival.no_deliver,
             "stage": "received",
         }
