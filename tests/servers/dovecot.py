@@ -126,6 +126,8 @@ class DovecotServer:
         self.host = "127.0.0.1"
         self.port = free_port()
         self.ssl_port = free_port()
+        while self.ssl_port == self.port:
+            self.ssl_port = free_port()
         self.user = USER
         self.password = PASSWORD
         # Not pytest's tmp_path: its parents are private to root, and the mail
