@@ -74,7 +74,8 @@ def answer(ctx: MessageContext) -> None:
 def _subject(ctx: MessageContext, results: list[Result], token: str | None) -> str:
     name = ctx.runtime.settings.group.name
     if token:
+        # Short enough not to be folded: some clients mangle a folded Subject on reply.
         # "confirm TOKEN" first: a reply sent to cg-request@ instead still confirms.
         verb = next(r.verb for r in results if r.token)
-        return f"confirm {token} ({verb} {name})"
+        return f"confirm {token} ({verb})"
     return mailing.re_subject(ctx.message.subject, f"Your commands to {name}")

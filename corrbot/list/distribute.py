@@ -50,7 +50,6 @@ _DROPPED = [
     "disposition-notification-to",
     "return-receipt-to",
     "x-confirm-reading-to",
-    "subject",
 ]
 UNSUBSCRIBE_DAYS = 180
 
@@ -95,22 +94,21 @@ def list_copy(ctx: MessageContext, raw: bytes) -> HeaderBlock:
     group, addresses = runtime.settings.group, runtime.addresses
     block = HeaderBlock(raw)
     subject = block.value("Subject") or message.subject or ""
+    block.put("Subject", subject_with_prefix(runtime, subject))
     block.remove(*_DROPPED)
-    block.add("Subject", subject_with_prefix(runtime, subject))
     sender = message.from_addr or ""
     rewrite = bool(sender) and dmarc.needs_rewrite(group, sender)
     original_reply_to = block.get("Reply-To")
     if rewrite:
         original_from = block.renamed("From", "X-Original-From")
-        block.remove("From", "X-Original-From")
-        block.add(
+        block.remove("X-Original-From")
+        block.put(
             "From", dmarc.rewritten_from(group, addresses.post, message.from_name or "", sender)
         )
         if original_from:
             block.add_raw(original_from)
     if group.reply_to == "list":
-        block.remove("Reply-To")
-        block.add("Reply-To", addresses.post)
+        block.put("Reply-To", addresses.post)
     elif group.reply_to == "sender" or (rewrite and original_reply_to is None):
         # With From: rewritten, a reply must still be able to reach the poster.
         block.remove("Reply-To")

@@ -50,6 +50,16 @@ class HeaderBlock:
         drop = {n.lower() for n in names}
         self.fields = [f for f in self.fields if self.name_of(f) not in drop]
 
+    def put(self, name: str, value: str) -> None:
+        """Replace every field of that name by one, where the first was (else at the end)."""
+        wanted = name.lower()
+        where = next((i for i, f in enumerate(self.fields) if self.name_of(f) == wanted), None)
+        self.remove(name)
+        if where is None:
+            self.add(name, value)
+        else:
+            self.fields.insert(where, fold(name, value))
+
     def add(self, name: str, value: str) -> None:
         self.fields.append(fold(name, value))
 
