@@ -18,6 +18,7 @@ it was received stands in, and a defect says so.
 from __future__ import annotations
 
 import logging
+from email.message import Message as EmailMessage
 from email.parser import BytesParser
 from email.policy import compat32
 
@@ -56,8 +57,16 @@ def _parse(ctx: MessageContext) -> bool:
     if blob is None:
         _quarantine(message, "the raw bytes of this message are missing")
         return False
-    msg = BytesParser(policy=compat32).parsebytes(blob.data)
-    ctx.parsed = msg
+    ctx.parsed, problem = read_message(message, blob.data)
+    if problem:
+        _quarantine(message, problem)
+        return False
+    return True
+
+
+def read_message(message: Message, data: bytes) -> tuple[EmailMessage, str | None]:
+    """Fill the row's fields from raw bytes (no database); (parsed mail, why unreadable)."""
+    msg = BytesParser(policy=compat32).parsebytes(data)
     defects: list[str] = []
     date, date_problem = header_date(msg)
     if date_problem:
@@ -78,15 +87,12 @@ def _parse(ctx: MessageContext) -> bool:
     message.attachments = body.attachments
     message.defects = [*defects, *body.defects][:MAX_DEFECTS]
     if not msg.keys():
-        _quarantine(message, "not an email: no header lines found")
-        return False
+        return msg, "not an email: no header lines found"
     if not addr:
-        _quarantine(message, "no sender: the From header is missing or names no address")
-        return False
+        return msg, "no sender: the From header is missing or names no address"
     if len(addr) > MAX_ADDRESS:
-        _quarantine(message, f"sender address longer than {MAX_ADDRESS} characters")
-        return False
-    return True
+        return msg, f"sender address longer than {MAX_ADDRESS} characters"
+    return msg, None
 
 
 def _quarantine(message: Message, reason: str) -> None:
