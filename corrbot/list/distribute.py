@@ -144,6 +144,7 @@ def unsubscribe_tokens(ctx: MessageContext, emails: list[str]) -> dict[str, str]
                 email=email,
                 payload={"one_click": True},
                 days=UNSUBSCRIBE_DAYS,
+                flush=False,
             )
             found[email] = pending.token
     return found
@@ -158,33 +159,37 @@ def distribute(ctx: MessageContext) -> None:
         message.status_reason = f"{message.status_reason or ''}; not distributed: no raw copy"
         return
     key = f"post:{message.id}"
-    done = set(
-        ctx.session.scalars(
+    done = {
+        r.lower()
+        for r in ctx.session.scalars(
             select(OutboxEntry.recipient).where(
                 OutboxEntry.group_id == ctx.group.id, OutboxEntry.dedupe_key.like(f"{key}|%")
             )
         )
-    )
-    todo = [r for r in recipients(ctx) if r not in {d.lower() for d in done}]
+    }
+    todo = [r for r in recipients(ctx) if r not in done]
     if not todo:
         return
     block = list_copy(ctx, blob.data)
     addresses = ctx.runtime.addresses
     leave = unsubscribe_tokens(ctx, todo)
-    for rcpt in todo:
-        unsubscribe = addresses.confirm(leave[rcpt])
-        extra = [
-            fold("List-Unsubscribe", f"<mailto:{unsubscribe}?subject=leave>"),
-            fold("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
-        ]
-        enqueue(
-            ctx.session,
-            ctx.group.id,
-            ctx.runtime.clock,
-            message=PreparedMessage(block.as_bytes(extra), message.message_id),
-            recipients=[rcpt],
-            kind="post",
-            dedupe_key=key,
-            envelope_from=addresses.verp(rcpt),
-        )
+    # No autoflush: each enqueue checks only its own key, which `done` already
+    # excluded; the rows then go to the database in one batch instead of 5,000.
+    with ctx.session.no_autoflush:
+        for rcpt in todo:
+            unsubscribe = addresses.confirm(leave[rcpt])
+            extra = [
+                fold("List-Unsubscribe", f"<mailto:{unsubscribe}?subject=leave>"),
+                fold("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+            ]
+            enqueue(
+                ctx.session,
+                ctx.group.id,
+                ctx.runtime.clock,
+                message=PreparedMessage(block.as_bytes(extra), message.message_id),
+                recipients=[rcpt],
+                kind="post",
+                dedupe_key=key,
+                envelope_from=addresses.verp(rcpt),
+            )
     log.info("<%s> queued to %d recipients", message.message_id, len(todo))

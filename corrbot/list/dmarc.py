@@ -26,6 +26,9 @@ def needs_rewrite(group: GroupSettings, from_addr: str) -> bool:
 
 
 def rewritten_from(group: GroupSettings, list_address: str, name: str, from_addr: str) -> str:
-    who = name.strip() or from_addr.partition("@")[0]
+    who = " ".join(name.split()) or from_addr.partition("@")[0]
     local, _, domain = list_address.rpartition("@")
-    return str(Address(display_name=f"{who} via {group.name}", username=local, domain=domain))
+    try:
+        return str(Address(display_name=f"{who} via {group.name}", username=local, domain=domain))
+    except (ValueError, TypeError):  # a display name the header syntax cannot carry
+        return str(Address(display_name=f"via {group.name}", username=local, domain=domain))

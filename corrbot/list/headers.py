@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from email import policy
-from email.header import decode_header, make_header
+from email.header import Header, decode_header, make_header
 
 _SEPARATOR = re.compile(rb"\r?\n\r?\n")
 _EOL = re.compile(rb"\r\n|\n|\r(?!\n)")
@@ -82,8 +82,11 @@ def fold(name: str, value: str) -> bytes:
     if plain.isascii() and (len(plain) <= 78 or " " not in value.strip()):
         # A long URI stays on the header line: folding it would only add a leading space.
         return plain.encode("ascii")
-    header = policy.SMTP.header_factory(name, value)
-    folded: str = header.fold(policy=policy.SMTP)
+    try:
+        header = policy.SMTP.header_factory(name, value)
+        folded: str = header.fold(policy=policy.SMTP)
+    except Exception:  # a value the structured parser rejects still goes out, as text
+        folded = f"{name}: {Header(value, 'utf-8').encode()}"
     return folded.rstrip("\r\n").encode("ascii", "replace")
 
 

@@ -30,6 +30,7 @@ def issue(
     email: str,
     payload: dict[str, object] | None = None,
     days: float | None = None,
+    flush: bool = True,
 ) -> PendingConfirmation:
     now = runtime.clock.now()
     pending = PendingConfirmation(
@@ -42,7 +43,8 @@ def issue(
         expires_at=now + timedelta(days=days or runtime.settings.commands.token_days),
     )
     session.add(pending)
-    session.flush()
+    if flush:  # callers adding thousands at once (one-click tokens) flush once themselves
+        session.flush()
     return pending
 
 
