@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import mailbox
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from corrbot.archive import unescape_mboxrd
 from corrbot.cli.main import cli
 from corrbot.db import transaction
 from corrbot.members import add_member
-from corrbot.model import Item, Member, Message, Position, Tag
+from corrbot.model import Item, Member, Message, Position, RawBlob, Tag
 from corrbot.runtime import Runtime
 from tests.mail import feed, make_mail
 from tests.pipeline.conftest import by_message_id
@@ -227,3 +228,23 @@ def test_archive_export_to_an_unwritable_path(rt: Runtime, tmp_path: Path) -> No
     assert result.exit_code != 0
     assert str(target) in result.output
     assert "Traceback" not in result.output
+
+
+def test_exported_archive_ingests_into_a_new_store_byte_for_byte(
+    rt: Runtime, tmp_path: Path, make_runtime: Callable[..., Runtime]
+) -> None:
+    raws = [
+        make_mail(ANA, "One", "From the start.\n", message_id="1@x"),
+        make_mail(BO, "Re: One", ">From quoted\nFrom again\n", message_id="2@x", in_reply_to="1@x"),
+        b"From: a@example.org\r\nMessage-ID: <3@x>\r\n\r\nends with a blank line\r\n\r\n",
+    ]
+    feed(rt, raws)
+    out = tmp_path / "archive.mbox"
+    assert run(tmp_path, "archive", "export", "-o", str(out)).exit_code == 0
+    # A second, empty store (the config file now names it), filled from the export.
+    second = make_runtime(f"sqlite:///{tmp_path / 'second.db'}")
+    result = run(tmp_path, "ingest", "--no-deliver", str(out))
+    assert result.exit_code == 0, result.output
+    with second.sessions() as session:
+        stored = sorted(session.scalars(select(RawBlob.data)))
+    assert stored == sorted(raws)
