@@ -75,8 +75,11 @@ def perform(ctx: MessageContext, token: str) -> bool:
 
 
 def refuse(ctx: MessageContext, problem: str, action: str | None) -> None:
+    from corrbot.list import ratelimit
+
     sender = ctx.message.from_addr
-    if not sender:
+    # Guessed tokens from a forged sender must not turn us into a backscatter source.
+    if not sender or not ratelimit.allow(ctx, sender):
         return
     settings = ctx.runtime.settings
     ctx.send(

@@ -119,3 +119,15 @@ def test_reprocessing_a_command_does_not_answer_twice(group: Runtime) -> None:
         found.stage = "received"
     process_pending(group)
     assert len(rows(group, to="stranger@example.net")) == 1
+
+
+def test_guessed_tokens_get_refusals_only_up_to_the_limit(
+    make_group: Callable[..., Runtime],
+) -> None:
+    runtime = make_group("[commands]\nreplies_per_hour = 2\n")
+    for n in range(4):
+        to = f"cg-confirm+guess{n}@lists.example.org"
+        feed(runtime, [make_mail("victim@example.net", "Re: x", "yes", to=to)], envelope_to=[to])
+    refusals = rows(runtime, to="victim@example.net")
+    assert len(refusals) == 2
+    assert "Not done" in str(mail(refusals[0])["Subject"])

@@ -159,3 +159,15 @@ def test_archive_import_accepts_everything_and_sends_nothing(group: Runtime) -> 
     assert message(group, ids[1]).status == "command"
     assert "not acted on" in (message(group, ids[1]).status_reason or "")
     assert rows(group) == []
+
+
+def test_a_post_that_only_says_unsubscribe_is_held_not_sent_to_all(group: Runtime) -> None:
+    (row_id,) = feed(group, [make_mail("ana@example.org", "unsubscribe", "")])
+    found = message(group, row_id)
+    assert found.status == "held"
+    assert "command for cg-request@" in (found.status_reason or "")
+    (row_id,) = feed(group, [make_mail("ana@example.org", "Re: Issues", "Please remove me.\n")])
+    assert message(group, row_id).status == "held"
+    long_post = "I will leave this to others.\nunsubscribe is not what I mean.\nThird line.\n"
+    (row_id,) = feed(group, [make_mail("ana@example.org", "Leave", long_post)])
+    assert message(group, row_id).status == "accepted"
