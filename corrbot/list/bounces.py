@@ -2,7 +2,8 @@
 
 The failed address comes from the VERP envelope (cg-bounces+ana=example.org@),
 else from the report's Final-Recipient fields. Only permanent failures count
-(a DSN with Action: failed, or a plain bounce to a VERP address); delays and
+(a DSN with Action: failed, or a non-standard bounce to a VERP address that comes
+from a mail daemon or says so in its Subject; a person's reply is not a bounce); delays and
 success reports are recorded and ignored. At `[delivery] bounce_threshold` the
 member is set to "bouncing" (no more copies) and the coordinators are told. The
 count is cumulative until then, and starts again from zero when an operator
@@ -12,6 +13,7 @@ re-activates the member with `corrbot members add`.
 from __future__ import annotations
 
 import logging
+import re
 from email.message import Message as EmailMessage
 
 from corrbot.list import mailing
@@ -19,7 +21,7 @@ from corrbot.members import find_member
 from corrbot.model import Member
 from corrbot.outbound.compose import Outgoing
 from corrbot.pipeline.context import MessageContext
-from corrbot.rules.bounce import is_dsn
+from corrbot.rules.bounce import DAEMONS, is_dsn
 
 log = logging.getLogger("corrbot.list")
 
@@ -41,6 +43,19 @@ def _dsn_fields(parsed: EmailMessage) -> list[tuple[str, str]]:
     return found
 
 
+_FAILURE_WORDS = re.compile(
+    r"undeliver|delivery (?:status|failure|has failed)|failure notice|returned mail|"
+    r"could not be delivered|not delivered|mail delivery failed|rejected",
+    re.IGNORECASE,
+)
+
+
+def _looks_like_failure(ctx: MessageContext) -> bool:
+    """A bounce in no standard format: from a mail daemon, or a subject saying so."""
+    sender = (ctx.message.from_addr or "").partition("@")[0]
+    return sender in DAEMONS or bool(_FAILURE_WORDS.search(ctx.message.subject or ""))
+
+
 def failed_addresses(ctx: MessageContext) -> tuple[list[str], str]:
     """The addresses this report says failed permanently, and a note on what it was."""
     dsn = is_dsn(ctx)
@@ -48,7 +63,8 @@ def failed_addresses(ctx: MessageContext) -> tuple[list[str], str]:
     if fields and not any(action == "failed" for _, action in fields):
         actions = ", ".join(sorted({a or "none" for _, a in fields}))
         return [], f"delivery report without failure (action {actions})"
-    if ctx.detail:  # VERP names the member whatever the report says
+    if ctx.detail and (dsn or _looks_like_failure(ctx)):
+        # VERP names the member whatever the report says
         return [ctx.detail.lower()], "failure for the VERP address"
     failed = [rcpt for rcpt, action in fields if action == "failed"]
     if failed:

@@ -10,7 +10,7 @@ from corrbot.pipeline.context import MessageContext
 from corrbot.rules.autoreply import auto_reason
 from corrbot.rules.verdict import Verdict
 
-_DAEMONS = ("mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon")
+DAEMONS = ("mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon")
 
 
 def is_dsn(ctx: MessageContext) -> bool:
@@ -33,7 +33,7 @@ def check(ctx: MessageContext) -> Verdict | None:
     if not dsn:
         auto = auto_reason(ctx)
         sender = (ctx.message.from_addr or "").partition("@")[0]
-        if auto and "null envelope" not in auto and sender not in _DAEMONS:
+        if auto and "null envelope" not in auto and sender not in DAEMONS:
             return Verdict("dropped", "dropped", f"{auto} (to the bounces address)")
     where = "to the bounces address" if ctx.purpose == "bounces" else f"to {ctx.purpose} address"
     return Verdict("bounce", "bounce", f"delivery report {where}")

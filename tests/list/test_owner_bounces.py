@@ -101,3 +101,17 @@ def test_out_of_office_to_the_bounce_address_is_dropped_not_counted(group: Runti
     found = member(group, "ana@example.org")
     assert found is not None and found.bounce_count == 0
     assert rows(group) == []
+
+
+def test_plain_bounces_to_verp_count_but_a_persons_reply_does_not(group: Runtime) -> None:
+    qmail = make_mail(
+        "MAILER-DAEMON@mx.example.org", "failure notice", "Sorry, no mailbox here.", to=VERP
+    )
+    feed(group, [qmail], envelope_to=[VERP])
+    found = member(group, "ana@example.org")
+    assert found is not None and found.bounce_count == 1
+    human = make_mail("someone@example.net", "Re: your post", "I agree with you.", to=VERP)
+    (row_id,) = feed(group, [human], envelope_to=[VERP])
+    found = member(group, "ana@example.org")
+    assert found is not None and found.bounce_count == 1
+    assert "names no recipient" in (message(group, row_id).status_reason or "")
