@@ -30,6 +30,11 @@ def base_context(ctx: MessageContext) -> dict[str, Any]:
     }
 
 
+def one_line(subject: str | None) -> str:
+    """A subject safe to put in a header we write: one line, never empty."""
+    return " ".join((subject or "").split())[:200] or "(no subject)"
+
+
 def re_subject(subject: str | None, fallback: str) -> str:
     cleaned = clean_subject(subject or "")
     return f"Re: {cleaned}" if cleaned else fallback

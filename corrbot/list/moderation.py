@@ -39,7 +39,7 @@ def hold(ctx: MessageContext) -> None:
             to=[coordinator],
             from_addr=ctx.runtime.addresses.owner,
             from_name=ctx.runtime.settings.group.name,
-            subject=f"Held for approval: {message.subject or '(no subject)'}",
+            subject=f"Held for approval: {mailing.one_line(message.subject)}",
             reply_to=ctx.runtime.addresses.confirm(pending.token),
         )
         mailing.send_with_original(

@@ -25,7 +25,7 @@ def forward(ctx: MessageContext) -> None:
         to=recipients,
         from_addr=ctx.runtime.addresses.owner,
         from_name=f"{ctx.runtime.settings.group.name} owner",
-        subject=f"Fwd: {message.subject or '(no subject)'}",
+        subject=f"Fwd: {mailing.one_line(message.subject)}",
         reply_to=message.from_addr or None,
         headers={"X-Loop": ctx.runtime.addresses.post},
     )
