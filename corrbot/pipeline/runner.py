@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from corrbot.model import Group, Message
 from corrbot.pipeline import confirm, parse, thread
@@ -79,13 +79,22 @@ def process_one(
 
     routes = routes or _routes()
     with runtime.sessions() as session, session.begin():
-        message = session.get(Message, row_id)
-        if message is None or message.stage != "received":
+        # Claim by a conditional UPDATE: of two processes (serve and a `tick` or `ingest`
+        # beside it) only one changes the row; the other waits for its commit and sees 0.
+        # A crash rolls the claim back with everything else, so the message is retried.
+        claimed = session.execute(
+            update(Message)
+            .where(Message.id == row_id, Message.stage == "received")
+            .values(stage="processed")
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
             return  # another worker got there first
+        message = session.get(Message, row_id)
+        assert message is not None
         group = session.get(Group, runtime.group_id)
         assert group is not None
         ctx = MessageContext(runtime=runtime, session=session, group=group, message=message)
-        message.stage = "processed"
         if parse.parse(ctx):
             thread.thread(ctx)
             route = chain.decide(ctx)
