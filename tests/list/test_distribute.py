@@ -178,3 +178,14 @@ def test_a_copy_that_comes_back_is_a_loop(group: Runtime) -> None:
     with group.sessions() as session:
         found = session.get(Message, row_id)
         assert found is not None and found.status == "dropped"
+
+
+def test_reply_to_none_keeps_the_posters_own(make_group: Callable[..., Runtime]) -> None:
+    runtime = make_group(section={"group": 'reply_to = "none"\ndmarc_rewrite = "never"'})
+    post(runtime, headers={"Reply-To": "ana.private@example.org"})
+    post(runtime, sender="Gita Gmail <gmail.user@gmail.com>", message_id="post2@example.org")
+    by_id = {mail(r)["Message-ID"]: mail(r) for r in rows(runtime, kind="post")}
+    assert by_id["<post1@example.org>"]["Reply-To"] == "ana.private@example.org"
+    gita = by_id["<post2@example.org>"]
+    assert gita["Reply-To"] is None
+    assert gita["From"] == "Gita Gmail <gmail.user@gmail.com>"  # rewriting is off

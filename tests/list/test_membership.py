@@ -132,3 +132,15 @@ def test_already_a_member(group: Runtime) -> None:
     send(group, "ana@example.org", REQUEST, "join government", "")
     assert "already a member" in text(last_to(group, "ana@example.org"))
     assert pending(group, "join") == []
+
+
+def test_a_reply_naming_two_groups_names_none(group: Runtime) -> None:
+    address = request_join(group, "join Lucía")
+    (token,) = pending(group, "join")
+    assert token.payload["name"] == "Lucía"
+    assert f"confirm {address.split('+')[1].split('@')[0]}" in text(last_to(group, NEW))
+    send(group, NEW, address, "Re: confirm", "government or private sector?\n")
+    assert member(group, NEW) is None
+    send(group, NEW, address, "Re: confirm", "Civil society, please.\n")
+    joined = member(group, NEW)
+    assert joined is not None and joined.stakeholder == "civil-society"
