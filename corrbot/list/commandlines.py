@@ -63,7 +63,7 @@ class Command:
 @dataclass
 class CommandMail:
     commands: list[Command] = field(default_factory=list)
-    unknown: str | None = None  # the first line that stopped reading, if it looked like one
+    unknown: str | None = None  # the line that stopped reading, if any
     ignored: list[Command] = field(default_factory=list)
 
 
@@ -92,8 +92,7 @@ def read(subject: str | None, body: str | None) -> CommandMail:
             break
         command = parse_line(text)
         if command is None:
-            if not raw:
-                found.unknown = text[:200]
+            found.unknown = text[:200]  # told in the reply: it may be a mistyped command
             break
         raw.append(command)
         if len(raw) >= _MAX_COMMANDS:

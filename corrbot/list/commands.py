@@ -54,7 +54,9 @@ def answer(ctx: MessageContext) -> None:
         return  # the confirmation answered for itself
     verbs = " ".join(r.verb for r in results) or "none (help sent)"
     note = f"commands: {verbs}"
-    ctx.message.status_reason = note if not mail.unknown else f"{note}; unknown: {mail.unknown}"
+    if mail.unknown:
+        note = f"{note}; stopped at: {mail.unknown[:60]}"
+    ctx.message.status_reason = note
     token = next((r.token for r in results if r.token), None)
     mailing.reply(
         ctx,

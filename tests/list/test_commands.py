@@ -35,7 +35,7 @@ def test_unknown_command_gets_the_help_text(group: Runtime) -> None:
     assert "No command was found" in body
     assert "frobnicate the list please" in body
     assert "digest on|off" in body
-    assert "unknown: frobnicate" in (message(group, row_id).status_reason or "")
+    assert "stopped at: frobnicate" in (message(group, row_id).status_reason or "")
 
 
 def test_commands_stop_at_signature_and_subject_counts(group: Runtime) -> None:
