@@ -74,7 +74,11 @@ def original_of(ctx: MessageContext, message_sha: str | None) -> EmailMessage | 
     blob = ctx.session.get(RawBlob, message_sha) if message_sha else None
     if blob is None:
         return None
-    parsed = message_from_bytes(blob.data, policy=policy.default)
+    try:
+        parsed = message_from_bytes(blob.data, policy=policy.default)
+    except Exception as exc:  # the notice goes out without it
+        log.warning("<%s> original not readable for attaching: %s", ctx.message.message_id, exc)
+        return None
     return parsed if isinstance(parsed, EmailMessage) else None
 
 
