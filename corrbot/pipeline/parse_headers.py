@@ -160,7 +160,8 @@ def message_ids(value: str | None) -> list[str]:
     seen: dict[str, None] = {}
     for one in found:
         one = clean(one)
-        if one and len(one) <= MAX_ID:
+        # Bytes, not characters: PostgreSQL's index entries are limited in bytes.
+        if one and len(one.encode("utf-8")) <= MAX_ID:
             seen.setdefault(one, None)
     return list(seen)
 

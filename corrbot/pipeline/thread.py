@@ -32,6 +32,7 @@ from corrbot.pipeline.context import MessageContext
 from corrbot.understand.subject import normalise_subject
 
 MAX_CHAIN = 50
+MAX_KEY = 200
 SUBJECT_WINDOW = timedelta(days=30)
 _CHUNK = 500
 
@@ -46,7 +47,7 @@ def thread(ctx: MessageContext) -> None:
 
 def _thread(ctx: MessageContext) -> None:
     session, message = ctx.session, ctx.message
-    key = normalise_subject(message.subject or "")
+    key = subject_key(message.subject or "")
     # A message already heading a thread (a placeholder filled in) lends that thread
     # to a new parent, rather than having its whole thread moved to a new one.
     home = message.thread_id if _is_root(session, message) else None
@@ -76,6 +77,11 @@ def _thread(ctx: MessageContext) -> None:
         current = session.get(Thread, message.thread_id)
         if current is not None and not current.subject_key:
             current.subject_key = key
+
+
+def subject_key(subject: str) -> str:
+    """The normalised subject, cut short: it is indexed, and index entries are bounded."""
+    return normalise_subject(subject)[:MAX_KEY]
 
 
 def reference_chain(message: Message) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -213,3 +214,19 @@ def test_ten_thousand_deep_chain_in_order_and_reversed(rt: Runtime) -> None:
         session.execute(delete(Message))
     thread_only(rt, list(reversed(raws)))  # every parent arrives after its child
     assert_one_chain(rt, depth)
+
+
+def test_very_long_subjects_still_thread(rt: Runtime) -> None:
+    # PostgreSQL bounds index entries; the subject key is cut, the subject kept whole.
+    words = random.Random(3)
+    subject = "Mechanisms " + "".join(chr(words.randrange(0x4E00, 0x9FFF)) for _ in range(3000))
+    feed(
+        rt,
+        [
+            make_mail(ANA, subject, "Start.", message_id="a@x"),
+            make_mail(BO, "Re: " + subject, "Reply.", message_id="b@x"),
+        ],
+    )
+    rows = by_message_id(rt)
+    assert rows["b@x"].thread_id == rows["a@x"].thread_id
+    assert rows["a@x"].subject == subject
