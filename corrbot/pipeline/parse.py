@@ -46,7 +46,7 @@ def parse(ctx: MessageContext) -> bool:
     try:
         return _parse(ctx)
     except Exception as exc:  # bad input must never stop the pipeline
-        log.warning("<%s> unreadable: %r", message.message_id, exc, exc_info=True)
+        log.debug("<%s> unreadable", message.message_id, exc_info=True)
         _quarantine(message, f"unreadable message ({type(exc).__name__})")
         return False
 
@@ -96,5 +96,7 @@ def read_message(message: Message, data: bytes) -> tuple[EmailMessage, str | Non
 
 
 def _quarantine(message: Message, reason: str) -> None:
+    # Reported in the log as well as on the row (`corrbot messages` shows the status).
+    log.warning("<%s> quarantined: %s", message.message_id, reason)
     message.status = "quarantined"
     message.status_reason = reason
