@@ -167,7 +167,7 @@ def ingest(
             progress(batch_bytes)
         batch, batch_bytes = [], 0
         if new_ids:
-            process_pending(runtime)
+            process_pending(runtime, batch=50)
             summary.quarantined += _quarantined(runtime, new_ids)
 
     for source in sources:

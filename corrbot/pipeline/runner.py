@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from corrbot.model import Group, Message
 from corrbot.pipeline import confirm, parse, thread
@@ -46,11 +47,18 @@ def _routes() -> dict[str, list[Handler]]:
     }
 
 
-def process_pending(runtime: Runtime, limit: int | None = None) -> int:
-    """Process messages still in stage "received", oldest first; returns how many."""
+def process_pending(runtime: Runtime, limit: int | None = None, batch: int = 1) -> int:
+    """Process messages still in stage "received", oldest first; returns how many.
+
+    `batch` > 1 processes that many messages per transaction (an archive import: one
+    commit, so one fsync, per batch instead of per message). If anything in a batch
+    fails, the batch is rolled back and its messages are processed one by one, so one
+    bad message costs only itself.
+    """
     done = 0
     routes = _routes()
     while limit is None or done < limit:
+        want = 200 if limit is None else min(200, limit - done)
         with runtime.sessions() as session:
             ids = list(
                 session.scalars(
@@ -61,43 +69,83 @@ def process_pending(runtime: Runtime, limit: int | None = None) -> int:
                         Message.placeholder.is_(False),
                     )
                     .order_by(Message.id)
-                    .limit(200)
+                    .limit(want)
                 )
             )
         if not ids:
             break
-        for message_id in ids:
-            process_one(runtime, message_id, routes)
-            done += 1
+        for start in range(0, len(ids), max(batch, 1)):
+            chunk = ids[start : start + max(batch, 1)]
+            if len(chunk) == 1 or not _process_batch(runtime, chunk, routes):
+                for message_id in chunk:
+                    process_one(runtime, message_id, routes)
+            done += len(chunk)
     return done
+
+
+def _process_batch(runtime: Runtime, ids: list[int], routes: dict[str, list[Handler]]) -> bool:
+    try:
+        with runtime.sessions() as session, session.begin():
+            for row_id in ids:
+                _process(runtime, session, row_id, routes)
+    except Exception:  # retried one by one below, where the culprit is isolated
+        log.warning("a batch of %d messages failed; processing them one by one", len(ids))
+        return False
+    return True
 
 
 def process_one(
     runtime: Runtime, row_id: int, routes: dict[str, list[Handler]] | None = None
 ) -> None:
+    """Process one message in its own transaction; a failure quarantines it, with the reason.
+
+    Without that, a message that breaks a handler would stay "received" and be tried
+    again on every run, forever, and stop the messages behind it.
+    """
+    routes = routes or _routes()
+    try:
+        with runtime.sessions() as session, session.begin():
+            _process(runtime, session, row_id, routes)
+    except Exception as exc:
+        log.exception("message row %d could not be processed", row_id)
+        # If the database itself is down this raises too, and the run stops: the
+        # message stays "received" and is retried at the next run.
+        with runtime.sessions() as session, session.begin():
+            session.execute(
+                update(Message)
+                .where(Message.id == row_id, Message.stage == "received")
+                .values(
+                    stage="processed",
+                    status="quarantined",
+                    status_reason=f"processing failed: {type(exc).__name__}",
+                )
+            )
+
+
+def _process(
+    runtime: Runtime, session: Session, row_id: int, routes: dict[str, list[Handler]]
+) -> None:
     from corrbot.rules import chain
 
-    routes = routes or _routes()
-    with runtime.sessions() as session, session.begin():
-        # Claim by a conditional UPDATE: of two processes (serve and a `tick` or `ingest`
-        # beside it) only one changes the row; the other waits for its commit and sees 0.
-        # A crash rolls the claim back with everything else, so the message is retried.
-        claimed = session.execute(
-            update(Message)
-            .where(Message.id == row_id, Message.stage == "received")
-            .values(stage="processed")
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            return  # another worker got there first
-        message = session.get(Message, row_id)
-        assert message is not None
-        group = session.get(Group, runtime.group_id)
-        assert group is not None
-        ctx = MessageContext(runtime=runtime, session=session, group=group, message=message)
-        if parse.parse(ctx):
-            thread.thread(ctx)
-            route = chain.decide(ctx)
-            for handler in routes.get(route, []):
-                handler(ctx)
-        log.info("<%s> %s: %s", message.message_id, message.status, message.status_reason or "")
+    # Claim by a conditional UPDATE: of two processes (serve and a `tick` or `ingest`
+    # beside it) only one changes the row; the other waits for its commit and sees 0.
+    # A crash rolls the claim back with everything else, so the message is retried.
+    claimed = session.execute(
+        update(Message)
+        .where(Message.id == row_id, Message.stage == "received")
+        .values(stage="processed")
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return  # another worker got there first
+    message = session.get(Message, row_id, populate_existing=True)
+    assert message is not None
+    group = session.get(Group, runtime.group_id)
+    assert group is not None
+    ctx = MessageContext(runtime=runtime, session=session, group=group, message=message)
+    if parse.parse(ctx):
+        thread.thread(ctx)
+        route = chain.decide(ctx)
+        for handler in routes.get(route, []):
+            handler(ctx)
+    log.info("<%s> %s: %s", message.message_id, message.status, message.status_reason or "")

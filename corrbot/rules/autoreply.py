@@ -35,7 +35,9 @@ def auto_reason(ctx: MessageContext) -> str | None:
         token = value.split(";")[0].strip().lower()
         if token and token != "no":
             return f"automatic mail: Auto-Submitted: {token}"
-    for value in header_values(ctx, "Precedence"):
+    # An archive import (`ingest --no-deliver`) reads list copies, which the list that
+    # sent them marked `Precedence: bulk|list`: that says nothing of their authors.
+    for value in [] if ctx.quiet else header_values(ctx, "Precedence"):
         if value.strip().lower() in ("bulk", "junk", "list"):
             return f"automatic mail: Precedence: {value.strip().lower()}"
     for name in _MARK_HEADERS:

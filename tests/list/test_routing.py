@@ -171,3 +171,24 @@ def test_a_post_that_only_says_unsubscribe_is_held_not_sent_to_all(group: Runtim
     long_post = "I will leave this to others.\nunsubscribe is not what I mean.\nThird line.\n"
     (row_id,) = feed(group, [make_mail("ana@example.org", "Leave", long_post)])
     assert message(group, row_id).status == "accepted"
+
+
+def test_an_archive_import_reads_the_lists_own_copies(group: Runtime) -> None:
+    """`ingest --no-deliver`: list copies carry our List-Id and Precedence: bulk; read them."""
+    from corrbot.db import transaction
+    from corrbot.intake import store_message
+    from corrbot.pipeline.runner import process_pending
+
+    copy = make_mail(
+        "ana@example.org",
+        "[Test] Mechanisms",
+        "Text.",
+        headers={"List-Id": "Test <cg.lists.example.org>", "Precedence": "bulk"},
+    )
+    with transaction(group.sessions) as session:
+        row_id = store_message(
+            session, group.group_id, copy, via="file", clock=group.clock, no_deliver=True
+        ).row_id
+    process_pending(group)
+    assert message(group, row_id).status == "accepted"
+    assert rows(group) == []  # and nothing is sent
