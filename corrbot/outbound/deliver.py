@@ -1,30 +1,37 @@
 """The delivery worker: send the outbox rows that are due, each once, retrying with backoff.
 
-Each row goes through three committed steps:
+Rows go in batches of `BATCH` through three committed steps:
 
 1. claim: `queued` → `sending`, `attempts` + 1, and `next_attempt_at` moved to
-   now + `sending_timeout_minutes`. The update only succeeds while the row is still
-   due, so two workers (`serve` and a manual `tick`) never both take it.
-2. send it through the backend (Maildir or SMTP relay).
-3. record: `sent`; or back to `queued` with an exponential backoff after a
-   temporary failure (`expired` once `retry_hours` have passed since it was
-   queued); or `failed` after a permanent one. `last_error` keeps the reason.
+   now + `sending_timeout_minutes`, for the whole batch in one UPDATE. It only
+   takes rows that are still due, so two workers (`serve` and a manual `tick`)
+   never both take a row.
+2. send each row through the backend (Maildir or SMTP relay), one SMTP
+   transaction per row, over a connection reused across rows.
+3. record, for the batch in one transaction: `sent`; or back to `queued` with an
+   exponential backoff after a temporary failure (`expired` once `retry_hours`
+   have passed since it was queued); or `failed` after a permanent one.
+   `last_error` keeps the reason. Rows claimed but not tried (the backend went
+   down) return to the queue without counting an attempt.
 
-If the process dies between 1 and 3, the row stays `sending` until its
-`next_attempt_at` passes, and is then due again. Maildir delivery is exactly once
+If the process dies between 1 and 3, the batch's rows stay `sending` until their
+`next_attempt_at` passes, and are then due again. Maildir delivery is exactly once
 even then (the file name comes from the row, see maildir.py). SMTP cannot know
-whether a relay that took the copy got to answer: a copy accepted by the relay
-just before a crash, or whose 250 was lost with the connection, is sent again.
-That window (one copy, one recipient) is the only way a duplicate can occur.
+what a relay took before the crash: the copies of the batch already handed over,
+and a copy whose 250 was lost with the connection, are sent again. So a crash
+resends at most `BATCH` copies (those in flight), never the whole queue; this is
+the only way a duplicate can occur, and the price of two commits per batch
+instead of two per copy (a 5,000-member fan-out: 200 commits instead of 10,000).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select, update
 
 from corrbot.config import DeliverySettings
 from corrbot.db import transaction
@@ -40,6 +47,10 @@ from corrbot.outbound.transport import (
 from corrbot.runtime import Runtime
 
 log = logging.getLogger("corrbot.delivery")
+
+# Rows claimed, sent and recorded together: two commits per batch instead of two
+# per row. It is also the most a crash can make the relay receive twice.
+BATCH = 50
 
 
 def transport_for(runtime: Runtime) -> Transport:
@@ -75,52 +86,107 @@ def due_ids(runtime: Runtime, now: datetime) -> list[int]:
         return list(rows)
 
 
-def claim(runtime: Runtime, entry_id: int, now: datetime) -> OutboxEntry | None:
-    """Take the row for this worker (committed), or None when another worker has it."""
+def claim_batch(runtime: Runtime, ids: Sequence[int], now: datetime) -> list[OutboxEntry]:
+    """Take those of the rows that are still due for this worker (committed), in order.
+
+    One UPDATE ... RETURNING for the whole batch: a row another worker has claimed
+    is no longer due, so it is neither updated nor returned (PostgreSQL re-checks
+    the condition after waiting for the other worker's lock; SQLite serialises
+    writers), and every returned row belongs to this worker alone.
+    """
+    if not ids:
+        return []
     lease = timedelta(minutes=runtime.settings.delivery.sending_timeout_minutes)
     with transaction(runtime.sessions) as session:
-        result = session.execute(
-            update(OutboxEntry)
-            .where(OutboxEntry.id == entry_id, *_due(now))
-            .values(
-                state="sending",
-                attempts=OutboxEntry.attempts + 1,
-                next_attempt_at=now + lease,
+        taken = list(
+            session.scalars(
+                update(OutboxEntry)
+                .where(OutboxEntry.id.in_(ids), *_due(now))
+                .values(
+                    state="sending",
+                    attempts=OutboxEntry.attempts + 1,
+                    next_attempt_at=now + lease,
+                )
+                .returning(OutboxEntry.id)
+                .execution_options(synchronize_session=False)
             )
-            .execution_options(synchronize_session=False)
         )
-        if cast(CursorResult[Any], result).rowcount != 1:
-            return None
-        entry = session.get(OutboxEntry, entry_id)
-        if entry is not None:
-            session.expunge(entry)
-        return entry
+        if not taken:
+            return []
+        by_id = {
+            e.id: e for e in session.scalars(select(OutboxEntry).where(OutboxEntry.id.in_(taken)))
+        }
+        session.expunge_all()
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def claim(runtime: Runtime, entry_id: int, now: datetime) -> OutboxEntry | None:
+    """Take the row for this worker (committed), or None when another worker has it."""
+    taken = claim_batch(runtime, [entry_id], now)
+    return taken[0] if taken else None
+
+
+def _outcome(
+    delivery: DeliverySettings, entry: OutboxEntry, now: datetime, error: Exception | None
+) -> dict[str, Any]:
+    if error is None:
+        return {"state": "sent", "sent_at": now, "last_error": None}
+    if isinstance(error, PermanentFailure):
+        return {"state": "failed", "last_error": str(error)}
+    if now >= entry.created_at + timedelta(hours=delivery.retry_hours):
+        return {"state": "expired", "last_error": str(error)}
+    return {
+        "state": "queued",
+        "next_attempt_at": now + backoff(delivery, entry.attempts),
+        "last_error": str(error),
+    }
+
+
+def record_batch(
+    runtime: Runtime,
+    tried: Sequence[tuple[OutboxEntry, Exception | None]],
+    now: datetime,
+    untried: Sequence[OutboxEntry] = (),
+) -> list[str]:
+    """Store the outcomes of a batch in one transaction; returns each tried row's new state.
+
+    `untried` rows (claimed, then the pass stopped) go back to the queue as they
+    were: due now, their attempt not counted.
+    """
+    delivery = runtime.settings.delivery
+    outcomes = [_outcome(delivery, entry, now, error) for entry, error in tried]
+    sending = OutboxEntry.state == "sending"
+    pairs = list(zip(tried, outcomes, strict=True))
+    sent = [entry.id for (entry, _), values in pairs if values["state"] == "sent"]
+    with transaction(runtime.sessions) as session:
+        if sent:  # the common case, one statement for the lot
+            session.execute(
+                update(OutboxEntry)
+                .where(OutboxEntry.id.in_(sent), sending)
+                .values(state="sent", sent_at=now, last_error=None)
+                .execution_options(synchronize_session=False)
+            )
+        for (entry, _), values in pairs:
+            if values["state"] != "sent":
+                session.execute(
+                    update(OutboxEntry)
+                    .where(OutboxEntry.id == entry.id, sending)
+                    .values(**values)
+                    .execution_options(synchronize_session=False)
+                )
+        if untried:
+            session.execute(
+                update(OutboxEntry)
+                .where(OutboxEntry.id.in_([e.id for e in untried]), sending)
+                .values(state="queued", attempts=OutboxEntry.attempts - 1, next_attempt_at=now)
+                .execution_options(synchronize_session=False)
+            )
+    return [str(values["state"]) for values in outcomes]
 
 
 def record(runtime: Runtime, entry: OutboxEntry, now: datetime, error: Exception | None) -> str:
     """Store the outcome of one try; returns the row's new state."""
-    delivery = runtime.settings.delivery
-    values: dict[str, Any]
-    if error is None:
-        values = {"state": "sent", "sent_at": now, "last_error": None}
-    elif isinstance(error, PermanentFailure):
-        values = {"state": "failed", "last_error": str(error)}
-    elif now >= entry.created_at + timedelta(hours=delivery.retry_hours):
-        values = {"state": "expired", "last_error": str(error)}
-    else:
-        values = {
-            "state": "queued",
-            "next_attempt_at": now + backoff(delivery, entry.attempts),
-            "last_error": str(error),
-        }
-    with transaction(runtime.sessions) as session:
-        session.execute(
-            update(OutboxEntry)
-            .where(OutboxEntry.id == entry.id, OutboxEntry.state == "sending")
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-    return str(values["state"])
+    return record_batch(runtime, [(entry, error)], now)[0]
 
 
 def _try(transport: Transport, entry: OutboxEntry) -> Exception | None:
@@ -144,6 +210,19 @@ def _log(entry: OutboxEntry, state: str, error: Exception | None) -> None:
         log.error("%s %s after try %d: %s", state, what, entry.attempts, error)
 
 
+def _send_batch(
+    transport: Transport, entries: list[OutboxEntry]
+) -> tuple[list[tuple[OutboxEntry, Exception | None]], Unavailable | None]:
+    """Try each claimed row; stops at the first sign that the backend is down."""
+    tried: list[tuple[OutboxEntry, Exception | None]] = []
+    for entry in entries:
+        error = _try(transport, entry)
+        tried.append((entry, error))
+        if isinstance(error, Unavailable):
+            return tried, error
+    return tried, None
+
+
 def deliver_due(runtime: Runtime) -> int:
     """Deliver queued rows whose time has come; returns how many were sent."""
     ids = due_ids(runtime, runtime.clock.now())
@@ -152,19 +231,16 @@ def deliver_due(runtime: Runtime) -> int:
     sent = 0
     try:
         with transport_for(runtime) as transport:
-            for entry_id in ids:
-                now = runtime.clock.now()
-                entry = claim(runtime, entry_id, now)
-                if entry is None:
-                    continue
-                error = _try(transport, entry)
-                state = record(runtime, entry, runtime.clock.now(), error)
-                _log(entry, state, error)
-                if state == "sent":
-                    sent += 1
-                if isinstance(error, Unavailable):
+            for start in range(0, len(ids), BATCH):
+                entries = claim_batch(runtime, ids[start : start + BATCH], runtime.clock.now())
+                tried, down = _send_batch(transport, entries)
+                states = record_batch(runtime, tried, runtime.clock.now(), entries[len(tried) :])
+                for (entry, error), state in zip(tried, states, strict=True):
+                    _log(entry, state, error)
+                sent += states.count("sent")
+                if down is not None:
                     # The rest would fail alike; they stay due and wait for the next pass.
-                    log.error("delivery paused after <%s>: %s", entry.message_id, error)
+                    log.error("delivery paused after <%s>: %s", tried[-1][0].message_id, down)
                     break
     except Unavailable as exc:  # the backend could not even be opened
         log.error("delivery paused, %d copies wait: %s", len(ids), exc)
