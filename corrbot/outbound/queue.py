@@ -6,11 +6,13 @@ Callers enqueue inside the same transaction that records why the mail is sent
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from corrbot.clock import Clock
@@ -67,3 +69,74 @@ def enqueue(
         )
         added += 1
     return added
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One recipient's own bytes and envelope sender (a list post: own headers, VERP)."""
+
+    recipient: str
+    raw: bytes
+    envelope_from: str
+
+
+# Keys per IN (...) query: well inside every backend's limit on bound parameters.
+_CHUNK = 500
+
+
+def _present(session: Session, group_id: int, keys: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), _CHUNK):
+        found.update(
+            session.scalars(
+                select(OutboxEntry.dedupe_key).where(
+                    OutboxEntry.group_id == group_id,
+                    OutboxEntry.dedupe_key.in_(keys[start : start + _CHUNK]),
+                )
+            )
+        )
+    return found
+
+
+def enqueue_copies(
+    session: Session,
+    group_id: int,
+    clock: Clock,
+    *,
+    copies: Iterable[Copy],
+    message_id: str,
+    kind: str,
+    dedupe_key: str,
+) -> int:
+    """Queue individually written copies, one row each, keyed like `enqueue`; returns rows added.
+
+    Built for a post to thousands of members: one query per 500 keys for the rows
+    already queued, then one bulk INSERT, instead of a query and an ORM object per row.
+    """
+    now = clock.now()
+    wanted: dict[str, Copy] = {}
+    for copy in copies:
+        lower = copy.recipient.strip().lower()
+        if lower:
+            wanted.setdefault(f"{dedupe_key}|{lower}", copy)
+    present = _present(session, group_id, list(wanted))
+    rows: list[dict[str, Any]] = [
+        {
+            "group_id": group_id,
+            "dedupe_key": key,
+            "kind": kind,
+            "envelope_from": copy.envelope_from,
+            "recipient": copy.recipient.strip(),
+            "message_id": message_id,
+            "raw": copy.raw,
+            "created_at": now,
+            "state": "queued",
+            "attempts": 0,
+            "next_attempt_at": now,
+        }
+        for key, copy in wanted.items()
+        if key not in present
+    ]
+    if rows:
+        session.execute(insert(OutboxEntry), rows)
+    return len(rows)

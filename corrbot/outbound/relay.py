@@ -38,6 +38,14 @@ class SmtpRelay:
         self.helo_name = helo_name
         self._smtp: smtplib.SMTP | None = None
         self._sent_on_connection = 0
+        self._context: ssl.SSLContext | None = None
+
+    def _tls(self) -> ssl.SSLContext:
+        # Loading the system's trusted certificates takes ~15 ms: once per pass, not
+        # once per connection, and not at all when the relay is plain SMTP.
+        if self._context is None:
+            self._context = ssl.create_default_context()
+        return self._context
 
     def __enter__(self) -> SmtpRelay:
         return self
@@ -71,18 +79,17 @@ class SmtpRelay:
                 f"[delivery] username is set but the environment variable "
                 f"{s.password_env!r} named by password_env holds no password"
             )
-        context = ssl.create_default_context()
         smtp: smtplib.SMTP | None = None
         try:
             if s.ssl:
                 smtp = smtplib.SMTP_SSL(
-                    s.host, s.port, self.helo_name, timeout=TIMEOUT_SECONDS, context=context
+                    s.host, s.port, self.helo_name, timeout=TIMEOUT_SECONDS, context=self._tls()
                 )
             else:
                 smtp = smtplib.SMTP(s.host, s.port, self.helo_name, timeout=TIMEOUT_SECONDS)
             smtp.ehlo_or_helo_if_needed()
             if s.starttls and not s.ssl:
-                smtp.starttls(context=context)
+                smtp.starttls(context=self._tls())
                 smtp.ehlo()
             if s.username:
                 smtp.login(s.username, self.password or "")
