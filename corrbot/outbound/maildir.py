@@ -39,6 +39,9 @@ def as_delivered(entry: OutboxEntry) -> bytes:
 class MaildirTransport:
     """Writes copies under `root` (created with cur/, new/ and tmp/ when missing)."""
 
+    # Sending a row twice writes nothing the second time (the file name is the row's).
+    idempotent = True
+
     def __init__(self, root: Path) -> None:
         self.root = root
 
