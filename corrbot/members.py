@@ -14,10 +14,37 @@ class MemberError(ValueError):
     """A membership change that cannot be made; the message names the bad value."""
 
 
+# session.info key of the per-transaction lookup cache (see remember_members).
+_CACHE = "corrbot.members.by_address"
+
+
+def remember_members(session: Session) -> None:
+    """Let ``find_member`` answer repeated lookups in this session from memory.
+
+    The pipeline looks the same sender up several times per message (addressing,
+    attribution, consensus). The runner turns this on for one transaction only (a
+    message, or a batch of an archive import) and the session ends with it, so a
+    member who joins in another transaction is seen by the next one. Within the
+    transaction, ``add_member`` keeps the cache right.
+    """
+    session.info[_CACHE] = {}
+
+
 def find_member(session: Session, group_id: int, email: str) -> Member | None:
-    return session.scalar(
-        select(Member).where(Member.group_id == group_id, Member.email == email.strip().lower())
+    address = email.strip().lower()
+    cache: dict[tuple[int, str], Member | None] | None = session.info.get(_CACHE)
+    key = (group_id, address)
+    if cache is not None and key in cache:
+        member = cache[key]
+        # A row deleted or expunged since is not an answer; look again.
+        if member is None or (member in session and member not in session.deleted):
+            return member
+    found = session.scalar(
+        select(Member).where(Member.group_id == group_id, Member.email == address)
     )
+    if cache is not None:
+        cache[key] = found
+    return found
 
 
 def add_member(
@@ -45,6 +72,9 @@ def add_member(
     if member is None:
         member = Member(group_id=group_id, email=address, joined_at=clock.now())
         session.add(member)
+        cache = session.info.get(_CACHE)
+        if cache is not None:
+            cache[(group_id, address)] = member
     member.name = name
     member.stakeholder = stakeholder
     member.role = role

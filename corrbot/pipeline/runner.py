@@ -14,6 +14,7 @@ from collections.abc import Callable
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from corrbot.members import remember_members
 from corrbot.model import Group, Message
 from corrbot.pipeline import confirm, parse, thread
 from corrbot.pipeline.context import MessageContext
@@ -86,6 +87,7 @@ def process_pending(runtime: Runtime, limit: int | None = None, batch: int = 1) 
 def _process_batch(runtime: Runtime, ids: list[int], routes: dict[str, list[Handler]]) -> bool:
     try:
         with runtime.sessions() as session, session.begin():
+            remember_members(session)
             for row_id in ids:
                 _process(runtime, session, row_id, routes)
     except Exception:  # retried one by one below, where the culprit is isolated
@@ -105,6 +107,7 @@ def process_one(
     routes = routes or _routes()
     try:
         with runtime.sessions() as session, session.begin():
+            remember_members(session)
             _process(runtime, session, row_id, routes)
     except Exception as exc:
         log.exception("message row %d could not be processed", row_id)
