@@ -1,9 +1,10 @@
 """The mapping table, one row per mapping entry, as CSV, an XLSX workbook or one HTML page.
 
 Columns (SPEC "Command line", `corrbot export mapping`): issue number, issue title,
-mechanism, body, status, gap, consensus state, contributors. The HTML page is
-self-contained (styles inline in the page, no external resources), with one table
-per issue, and stays inside a phone's width.
+mechanism, body, status, gap, consensus state, contributors, and last the agreed
+text (the option the WG chose, where it was free text rather than fields). The
+HTML page is self-contained (styles inline in the page, no external resources),
+with one table per issue, and stays inside a phone's width.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ COLUMNS = (
     "gap",
     "consensus state",
     "contributors",
+    "agreed text",
 )
 FORMATS = ("csv", "xlsx", "html")
 
@@ -47,6 +49,7 @@ def rows(mapping: Sequence[IssueMapping]) -> list[list[str | int]]:
             e.gap,
             e.state,
             "; ".join(e.contributors),
+            e.agreed,
         ]
         for issue in mapping
         for e in issue.entries

@@ -6,7 +6,8 @@ the item does not have, changes nothing and gets a polite answer; the token stay
 usable so that the chair can simply answer again. A decision is recorded on the
 referral and announced to the chair, the coordinators and the list; `return`
 reopens the item for a new window; an accepted new issue joins the issue list
-with the next number.
+with the next number; a decided mapping item's entry becomes the chosen option
+(corrbot/consensus/agreed.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from corrbot.consensus import mail
+from corrbot.consensus.agreed import apply_decision
 from corrbot.consensus.referral import referral_context
 from corrbot.model import Issue, Item, Option, PendingConfirmation, Referral
 from corrbot.outbound.compose import Outgoing
@@ -61,6 +63,7 @@ def confirm_decision(ctx: MessageContext, pending: PendingConfirmation) -> None:
         item.state = "decided"
         if item.kind == "new-issue":
             added = _add_issue(ctx, item, referral, found.choice)
+        apply_decision(session, item, found.choice, now)
     session.flush()
     ctx.message.status_reason = f"decision {found.choice} on referral {referral.id}"
     log.info("<%s> referral %d: %s", ctx.message.message_id, referral.id, found.choice)

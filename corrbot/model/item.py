@@ -71,6 +71,9 @@ class MappingEntry(Base):
         String(20)
     )  # addressing, partially, not-addressing, unknown
     gap: Mapped[str | None] = mapped_column(Text)
+    # The chair chose an option written as free text (no Mechanism/Status/Gap keys):
+    # that text is the entry as agreed, and option A's status and gap no longer are.
+    agreed_text: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
 
 

@@ -38,6 +38,9 @@ class EntryView:
     contributors: list[str]
     message_id: str
     created_at: datetime
+    # The option the WG chose, where it named no Mechanism/Status/Gap: the entry as
+    # agreed. Option A's status and gap were not agreed, so they are not shown.
+    agreed: str = ""
 
     @property
     def state_words(self) -> str:
@@ -88,6 +91,7 @@ def load_mapping(
             MappingEntry.body,
             MappingEntry.status,
             MappingEntry.gap,
+            MappingEntry.agreed_text,
             MappingEntry.created_at,
             MappingEntry.item_id,
             Item.state,
@@ -120,12 +124,13 @@ def load_mapping(
                 issue_number=target.number,
                 mechanism=r.mechanism,
                 body=r.body or "",
-                status=r.status,
-                gap=r.gap or "",
+                status="unknown" if r.agreed_text else r.status,
+                gap="" if r.agreed_text else (r.gap or ""),
                 state=r.state or "open",
                 contributors=contributors,
                 message_id=r.message_id,
                 created_at=r.created_at,
+                agreed=r.agreed_text or "",
             )
         )
     return list(issues.values())

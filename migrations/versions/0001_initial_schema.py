@@ -278,6 +278,7 @@ def upgrade() -> None:
     sa.Column('body', sa.Text(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('gap', sa.Text(), nullable=True),
+    sa.Column('agreed_text', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['group_id'], ['group.id'], name=op.f('fk_mapping_entry_group_id_group')),
     sa.ForeignKeyConstraint(['issue_id'], ['issue.id'], name=op.f('fk_mapping_entry_issue_id_issue')),

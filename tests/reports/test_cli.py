@@ -102,6 +102,7 @@ def test_export_mapping_in_three_formats(run: Run, tmp_path: Path) -> None:
         "Coverage",
         "referred",
         "Marília Santos (Nupef Institute); on behalf of Best Bits",
+        "",  # agreed text: only for an entry decided for a free-text option
     ]
     assert rows[2][:7] == [
         "7",
