@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from corrbot.members import remember_members
-from corrbot.model import Group, Message
+from corrbot.model import Group, Message, RawBlob
 from corrbot.pipeline import confirm, parse, thread
 from corrbot.pipeline.context import MessageContext
+from corrbot.pipeline.tagging import cache_refs
 from corrbot.runtime import Runtime
 
 log = logging.getLogger("corrbot.pipeline")
@@ -87,9 +88,19 @@ def process_pending(runtime: Runtime, limit: int | None = None, batch: int = 1) 
 def _process_batch(runtime: Runtime, ids: list[int], routes: dict[str, list[Handler]]) -> bool:
     try:
         with runtime.sessions() as session, session.begin():
-            remember_members(session)
+            _prepare(session)
+            # One SELECT for the batch's raw bytes (parse then finds them in the
+            # session); immutable rows, keyed by their hash, so never stale.
+            blobs = list(
+                session.scalars(
+                    select(RawBlob).where(
+                        RawBlob.sha256.in_(select(Message.sha256).where(Message.id.in_(ids)))
+                    )
+                )
+            )
             for row_id in ids:
                 _process(runtime, session, row_id, routes)
+            del blobs
     except Exception:  # retried one by one below, where the culprit is isolated
         log.warning("a batch of %d messages failed; processing them one by one", len(ids))
         return False
@@ -107,7 +118,7 @@ def process_one(
     routes = routes or _routes()
     try:
         with runtime.sessions() as session, session.begin():
-            remember_members(session)
+            _prepare(session)
             _process(runtime, session, row_id, routes)
     except Exception as exc:
         log.exception("message row %d could not be processed", row_id)
@@ -123,6 +134,28 @@ def process_one(
                     status_reason=f"processing failed: {type(exc).__name__}",
                 )
             )
+
+
+def _prepare(session: Session) -> None:
+    """Per-transaction caches: they live and die with this session (one transaction).
+
+    The session's identity map holds rows only weakly, so a row a handler read for
+    one message (the group, a parent, a member) was gone by the next lookup and read
+    again; holding every row loaded or inserted in this transaction (raw bytes
+    excepted: large, and read once) lets ``session.get`` find it. Within the
+    transaction every change goes through this session, so what it holds is current.
+    """
+    held: list[object] = []
+    session.info["corrbot.runner.held"] = held
+
+    def hold(_session: Session, row: object) -> None:
+        if not isinstance(row, RawBlob):
+            held.append(row)
+
+    event.listen(session, "loaded_as_persistent", hold)
+    event.listen(session, "pending_to_persistent", hold)
+    remember_members(session)
+    cache_refs(session)
 
 
 def _process(

@@ -15,16 +15,79 @@ re-reading of the message, so rewriting a message's tags never touches them.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from corrbot.model import Issue, Message, Tag, Task
 from corrbot.understand import FoundTag, IssueRef, TagSource, TaskRef, find_tags
 
+# session.info key of the per-transaction cache of task and issue refs (cache_refs).
+_REFS = "corrbot.tagging.refs"
+
+
+def cache_refs(session: Session) -> None:
+    """Read the group's tasks and issues once per transaction instead of once per message.
+
+    The runner turns this on for one transaction (a message, or a batch of an archive
+    import). A Task or Issue row added, changed or deleted in this session (a chair's
+    decision may open an issue) empties the cache, so the next message sees it; other
+    transactions' changes are seen by the next transaction, as before.
+    """
+    cache: dict[tuple[str, int], Any] = {}
+    session.info[_REFS] = cache
+
+    def forget(flushed: Session, _context: object) -> None:
+        if _touches_refs(flushed):
+            cache.clear()
+
+    event.listen(session, "after_flush", forget)
+
+
+def _touches_refs(session: Session) -> bool:
+    return any(
+        isinstance(row, (Task, Issue))
+        for rows in (session.new, session.dirty, session.deleted)
+        for row in rows
+    )
+
+
+def _cached(session: Session, key: tuple[str, int]) -> Any:
+    cache: dict[tuple[str, int], Any] | None = session.info.get(_REFS)
+    if cache is None:
+        return None
+    if _touches_refs(session):  # not flushed yet: the query would flush and see it
+        cache.clear()
+        return None
+    return cache.get(key)
+
+
+def _remember(session: Session, key: tuple[str, int], value: Any) -> None:
+    cache: dict[tuple[str, int], Any] | None = session.info.get(_REFS)
+    if cache is not None:
+        cache[key] = value
+
 
 def task_refs(session: Session, group_id: int) -> list[TaskRef]:
+    cached: list[TaskRef] | None = _cached(session, ("tasks", group_id))
+    if cached is not None:
+        return list(cached)
+    found = _read_tasks(session, group_id)
+    _remember(session, ("tasks", group_id), found)
+    return list(found)
+
+
+def issue_refs(session: Session, group_id: int) -> list[IssueRef]:
+    cached: list[IssueRef] | None = _cached(session, ("issues", group_id))
+    if cached is not None:
+        return list(cached)
+    found = _read_issues(session, group_id)
+    _remember(session, ("issues", group_id), found)
+    return list(found)
+
+
+def _read_tasks(session: Session, group_id: int) -> list[TaskRef]:
     rows = session.scalars(select(Task).where(Task.group_id == group_id).order_by(Task.key))
     return [
         TaskRef(
@@ -37,7 +100,7 @@ def task_refs(session: Session, group_id: int) -> list[TaskRef]:
     ]
 
 
-def issue_refs(session: Session, group_id: int) -> list[IssueRef]:
+def _read_issues(session: Session, group_id: int) -> list[IssueRef]:
     rows = session.scalars(select(Issue).where(Issue.group_id == group_id).order_by(Issue.number))
     return [IssueRef(row.number, row.title, tuple(row.alias_list)) for row in rows]
 
