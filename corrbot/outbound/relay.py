@@ -115,6 +115,9 @@ class SmtpRelay:
         try:
             smtp.sendmail(entry.envelope_from, [entry.recipient], entry.raw, options)
         except smtplib.SMTPRecipientsRefused as exc:
+            # After a 421 to RCPT smtplib has closed the socket: the next copy reconnects.
+            if smtp.sock is None:
+                self._smtp = None
             ((code, text),) = exc.recipients.values()
             raise smtp_failure(code, text) from None
         except smtplib.SMTPResponseException as exc:

@@ -328,15 +328,6 @@ def test_enqueue_copies_queues_each_recipient_once_across_chunks(
     assert queue(_copies(everyone[:600], b"other"), key="post-5") == 600
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "relay.py SmtpRelay.send: on a 421 reply to RCPT smtplib closes the socket and "
-        "raises SMTPRecipientsRefused, but that branch keeps self._smtp, so the NEXT copy "
-        "fails without reaching the relay ('connection ... lost: please run connect() "
-        "first'), counting an attempt and a backoff"
-    ),
-)
 def test_a_421_mid_batch_defers_only_that_copy(
     outbox_runtime: Runtime, smtp_sink: SmtpSink
 ) -> None:
