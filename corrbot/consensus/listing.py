@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corrbot.consensus.holders import Holder, OptionHolders, option_holders
+from corrbot.holders import Holder, OptionHolders, option_holders
 from corrbot.model import Issue, Item, Referral
 
 

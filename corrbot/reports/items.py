@@ -1,12 +1,11 @@
 """Items as reports show them: options, who holds each (by stakeholder group), referrals.
 
-A member's latest position on an item counts (SPEC "Consensus"); a position that
-names no option is read as being about option A, the original text.
+Who holds which option is read by corrbot/holders.py, the same reading the
+referral emails use (a member's latest position counts; no option named means A).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,31 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from corrbot.model import Issue, Item, Member, Option, Position, Referral
-
-
-@dataclass(slots=True)
-class Holder:
-    name: str
-    stakeholder: str
-    org: str
-
-
-@dataclass(slots=True)
-class OptionView:
-    letter: str
-    text: str
-    supporters: list[Holder] = field(default_factory=list)
-    objectors: list[Holder] = field(default_factory=list)
-    abstainers: list[Holder] = field(default_factory=list)
-
-    @staticmethod
-    def grouped(holders: list[Holder]) -> list[tuple[str, list[Holder]]]:
-        """Holders by stakeholder group, groups in alphabetical order."""
-        groups: dict[str, list[Holder]] = defaultdict(list)
-        for h in holders:
-            groups[h.stakeholder].append(h)
-        return sorted(groups.items())
+from corrbot.holders import OptionHolders, holders_by_item
+from corrbot.model import Issue, Item, Referral
 
 
 @dataclass(slots=True)
@@ -61,11 +37,11 @@ class ItemView:
     opened_at: datetime
     closes_at: datetime
     closed_at: datetime | None
-    options: list[OptionView] = field(default_factory=list)
+    options: list[OptionHolders] = field(default_factory=list)
     referral: ReferralView | None = None
 
     @property
-    def decided_option(self) -> OptionView | None:
+    def decided_option(self) -> OptionHolders | None:
         if self.referral is None or not self.referral.decision:
             return None
         return next((o for o in self.options if o.letter == self.referral.decision), None)
@@ -104,35 +80,6 @@ def load_items(
                 ref.reason, ref.state, ref.decision, ref.note or "", ref.created_at, ref.decided_at
             ),
         )
-    _fill_options(session, views)
+    for item_id, options in holders_by_item(session, list(views)).items():
+        views[item_id].options = options
     return list(views.values())
-
-
-def _fill_options(session: Session, views: dict[int, ItemView]) -> None:
-    if not views:
-        return
-    ids = list(views)
-    for opt in session.scalars(
-        select(Option).where(Option.item_id.in_(ids)).order_by(Option.item_id, Option.letter)
-    ):
-        views[opt.item_id].options.append(OptionView(opt.letter, opt.text))
-    latest: dict[tuple[int, int], tuple[Position, Member]] = {}
-    rows = session.execute(
-        select(Position, Member)
-        .join(Member, Member.id == Position.member_id)
-        .where(Position.item_id.in_(ids))
-        .order_by(Position.stated_at, Position.id)
-    ).all()
-    for pos, member in rows:
-        latest[(pos.item_id, pos.member_id)] = (pos, member)
-    for pos, member in latest.values():
-        view = views[pos.item_id]
-        letter = pos.option or "A"
-        option = next((o for o in view.options if o.letter == letter), None)
-        if option is None:
-            option = OptionView(letter, "")
-            view.options.append(option)
-        holder = Holder(member.name or member.email, member.stakeholder, member.org or "")
-        {"support": option.supporters, "object": option.objectors}.get(
-            pos.stance, option.abstainers
-        ).append(holder)
