@@ -146,14 +146,20 @@ def ingest(
     progress: Callable[[int], None] | None = None,
 ) -> IngestSummary:
     """Store every message of the sources, run the pipeline on them; the counts."""
+    from corrbot.pipeline.parse_ahead import ReadAhead
     from corrbot.pipeline.runner import process_pending
 
     summary = IngestSummary()
     batch: list[Arrival] = []
     batch_bytes = 0
+    # A second process reads ahead once the import proves large (a full batch):
+    # starting it costs a fraction of a second, which a few messages do not repay.
+    ahead: ReadAhead | None = None
 
     def flush() -> None:
-        nonlocal batch, batch_bytes
+        nonlocal batch, batch_bytes, ahead
+        if ahead is None and len(batch) >= BATCH_MESSAGES:
+            ahead = ReadAhead()
         new_ids: list[int] = []
         for result in store_many(runtime, batch):
             if isinstance(result, Exception):
@@ -167,15 +173,19 @@ def ingest(
             progress(batch_bytes)
         batch, batch_bytes = [], 0
         if new_ids:
-            process_pending(runtime, batch=50)
+            process_pending(runtime, batch=50, ahead=ahead)
             summary.quarantined += _quarantined(runtime, new_ids)
 
-    for source in sources:
-        for raw in read_source(source):
-            summary.read += 1
-            batch.append(Arrival(raw=raw, via="file", no_deliver=no_deliver))
-            batch_bytes += len(raw)
-            if len(batch) >= BATCH_MESSAGES or batch_bytes >= BATCH_BYTES:
-                flush()
-    flush()
+    try:
+        for source in sources:
+            for raw in read_source(source):
+                summary.read += 1
+                batch.append(Arrival(raw=raw, via="file", no_deliver=no_deliver))
+                batch_bytes += len(raw)
+                if len(batch) >= BATCH_MESSAGES or batch_bytes >= BATCH_BYTES:
+                    flush()
+        flush()
+    finally:
+        if ahead is not None:
+            ahead.close()
     return summary

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -13,6 +13,9 @@ from corrbot.model import Group, Member, Message
 from corrbot.outbound.compose import Outgoing, compose
 from corrbot.outbound.queue import enqueue
 from corrbot.runtime import Runtime
+
+if TYPE_CHECKING:
+    from corrbot.pipeline.parse_ahead import Prepared
 
 log = logging.getLogger("corrbot.pipeline")
 
@@ -30,6 +33,8 @@ class MessageContext:
     parsed: Any = None
     # what the understand step found, for later handlers (tags, position, mapping …)
     reading: dict[str, Any] = field(default_factory=dict)
+    # an archive import's reading ahead (parse_ahead.py), when a worker did it
+    ahead: Prepared | None = None
 
     @property
     def quiet(self) -> bool:

@@ -57,7 +57,15 @@ def _parse(ctx: MessageContext) -> bool:
     if blob is None:
         _quarantine(message, "the raw bytes of this message are missing")
         return False
-    ctx.parsed, problem = read_message(message, blob.data)
+    if ctx.ahead is not None:
+        # Read ahead by the import's worker: its fields, and the headers parsed again
+        # here for the rules (the bare parse is the cheap part).
+        for name, value in ctx.ahead.fields.items():
+            setattr(message, name, value)
+        ctx.parsed = BytesParser(policy=compat32).parsebytes(blob.data)
+        problem = ctx.ahead.problem
+    else:
+        ctx.parsed, problem = read_message(message, blob.data)
     if problem:
         _quarantine(message, problem)
         return False

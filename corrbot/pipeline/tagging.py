@@ -136,9 +136,15 @@ def choose_tags(
     issues: list[IssueRef],
     threshold: float,
     inherited: list[FoundTag],
+    found: list[FoundTag] | None = None,
 ) -> list[FoundTag]:
-    """The message's tags by the order of evidence in the module docstring."""
-    found = find_tags(subject, new_text, tasks, issues, threshold)
+    """The message's tags by the order of evidence in the module docstring.
+
+    ``found``: ``find_tags`` of exactly these arguments, when already known (an
+    import's worker read it ahead).
+    """
+    if found is None:
+        found = find_tags(subject, new_text, tasks, issues, threshold)
     own = [tag for tag in found if tag.source in ("explicit", "title")]
     if own:
         return found

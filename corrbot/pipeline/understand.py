@@ -64,8 +64,8 @@ _CORRECTION_LINE = re.compile(r"^[ \t]*(?:un)?tags?[ \t]*:.*$", re.I | re.M)
 def understand(ctx: MessageContext) -> None:
     """Read the message and fill ``ctx.reading`` (keys in the module docstring)."""
     message = ctx.message
-    text, html = bodies(ctx)
-    own = new_text(text, html)
+    ahead = ctx.ahead.own if ctx.ahead is not None else None
+    own = ahead if ahead is not None else new_text(*bodies(ctx))
     message.new_text = own
     reading = ctx.reading
     reading.update(
@@ -111,7 +111,19 @@ def _tag(ctx: MessageContext, own: str, parent: Message | None) -> None:
     tasks = tagging.task_refs(session, group_id)
     issues = tagging.issue_refs(session, group_id)
     threshold = ctx.runtime.settings.tagging.classifier_threshold
-    tags = tagging.choose_tags(ctx.message.subject or "", own, tasks, issues, threshold, inherited)
+    subject = ctx.message.subject or ""
+    found = None
+    ahead = ctx.ahead
+    if ahead is not None and ahead.tags_for is not None:
+        # The worker's reading counts only if it read exactly what we would.
+        read_subject, read_text, refs = ahead.tags_for
+        if (read_subject, read_text) == (subject, own) and (
+            refs.tasks,
+            refs.issues,
+            refs.threshold,
+        ) == (tuple(tasks), tuple(issues), threshold):
+            found = ahead.tags
+    tags = tagging.choose_tags(subject, own, tasks, issues, threshold, inherited, found)
     tagging.write_tags(session, ctx.message.id, tags)
     # Replies read before this message arrived inherited nothing from it yet.
     tagging.reinherit_children(session, ctx.message.id, tasks, issues, threshold)

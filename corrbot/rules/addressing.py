@@ -17,7 +17,7 @@ from corrbot.pipeline.context import MessageContext
 from corrbot.rules.verdict import header_values
 
 _PRIORITY: tuple[Purpose, ...] = ("bounces", "confirm", "request", "post", "owner")
-_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
+HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
 
 
 def best(addresses: ListAddresses, recipients: list[str]) -> tuple[Purpose, str | None] | None:
@@ -29,14 +29,19 @@ def best(addresses: ListAddresses, recipients: list[str]) -> tuple[Purpose, str 
     return None
 
 
+def _addresses(ctx: MessageContext, name: str) -> list[str]:
+    if ctx.ahead is not None:  # an import's worker read them already
+        return ctx.ahead.recipients[name]
+    return [addr for _, addr in getaddresses(header_values(ctx, name))]
+
+
 def assign(ctx: MessageContext) -> None:
     """Set ctx.purpose/detail (default: a post) and ctx.member from the sender."""
     addresses = ctx.runtime.addresses
     found = best(addresses, list(ctx.message.envelope_to or []))
     if found is None:
-        for name in _HEADERS:
-            values = header_values(ctx, name)
-            found = best(addresses, [addr for _, addr in getaddresses(values)])
+        for name in HEADERS:
+            found = best(addresses, _addresses(ctx, name))
             if found is not None:
                 break
     ctx.purpose, ctx.detail = found or ("post", None)

@@ -1,0 +1,144 @@
+"""Reading ahead for archive imports: the pure part of parse and understand, in a second process.
+
+Parsing and decoding a message and cutting its new text out of the quotes need no
+database, and for an import they cost about as much as all the database work after
+them. ``ReadAhead`` runs them in one worker process for the messages of a page
+while the runner's own process threads, tags and stores the ones before, so an
+import uses both cores (issue 3). The result is exactly what ``parse.read_message``
+and ``new_text`` give in the runner's process (the same functions on the same
+bytes); a message the worker cannot read is simply read again by the runner,
+which quarantines it with the reason as usual.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import getaddresses
+from typing import Any
+
+from corrbot.model import Message
+from corrbot.pipeline.body import _html_only
+from corrbot.pipeline.parse import read_message
+from corrbot.rules.addressing import HEADERS
+from corrbot.understand import FoundTag, IssueRef, TaskRef, find_tags, new_text, tag_correction
+
+log = logging.getLogger("corrbot.pipeline")
+
+# The row fields read_message sets (see parse.py), copied onto the real row.
+FIELDS = (
+    "date",
+    "subject",
+    "from_name",
+    "from_addr",
+    "in_reply_to",
+    "references",
+    "text_body",
+    "attachments",
+    "defects",
+)
+
+# (row id, Message-ID, time received, raw bytes): what the worker needs of a row.
+Item = tuple[int, str, datetime | None, bytes]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    fields: dict[str, Any]  # FIELDS, as read_message set them
+    problem: str | None  # why the message is unreadable, as read_message says
+    own: str | None  # new_text of the bodies (None when unreadable)
+    # addresses of the headers rules/addressing.py falls back on, by header name
+    recipients: dict[str, list[str]]
+    # find_tags of the subject and new text, and what it was given: pipeline/
+    # understand.py uses it only when its own inputs are the same (see Refs)
+    tags: list[FoundTag] | None = None
+    tags_for: tuple[str, str, Refs] | None = None
+
+
+@dataclass(frozen=True)
+class Refs:
+    """The group's tasks and issues and the classifier threshold, as tagging reads them."""
+
+    tasks: tuple[TaskRef, ...]
+    issues: tuple[IssueRef, ...]
+    threshold: float
+
+
+def prepare(item: Item, refs: Refs | None = None) -> Prepared | None:
+    """Read one message as parse and understand would; None if anything raised."""
+    _, message_id, received_at, data = item
+    try:
+        row = Message(message_id=message_id, received_at=received_at)
+        parsed, problem = read_message(row, data)
+        own: str | None = None
+        if problem is None:
+            # What body.bodies() picks, from the same row fields and parsed mail.
+            text = row.text_body or ""
+            if text.strip() and not text.lstrip().startswith("<"):
+                own = new_text(text, None)
+            else:
+                html = _html_only(parsed)
+                own = new_text("", html) if html is not None else new_text(text, None)
+        recipients = {
+            name: [addr for _, addr in getaddresses([str(v) for v in parsed.get_all(name) or []])]
+            for name in HEADERS
+        }
+        tags: list[FoundTag] | None = None
+        tags_for: tuple[str, str, Refs] | None = None
+        # Tag:/Untag: lines change what is read for tags; rare, left to the runner.
+        if refs is not None and own is not None and tag_correction(own) is None:
+            subject = row.subject or ""
+            tags = find_tags(subject, own, refs.tasks, refs.issues, refs.threshold)
+            tags_for = (subject, own, refs)
+        fields = {name: getattr(row, name) for name in FIELDS}
+        return Prepared(fields, problem, own, recipients, tags, tags_for)
+    except Exception:  # the runner reads it again and deals with it
+        return None
+
+
+def prepare_many(items: list[Item], refs: Refs | None = None) -> list[Prepared | None]:
+    return [prepare(item, refs) for item in items]
+
+
+class ReadAhead:
+    """One worker process preparing messages; ``close`` ends it."""
+
+    CHUNK = 10  # messages per task: small, so the runner can start on the first soon
+
+    def __init__(self) -> None:
+        # fork where there is one: "spawn" would re-import the caller's main module,
+        # which breaks any script without a __main__ guard. The forked worker only
+        # runs the pure functions above; it never touches the database connections
+        # it inherits, and a pool worker leaves through os._exit, closing nothing.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        self._broken = False
+
+    def submit(
+        self, items: list[Item], refs: Refs | None = None
+    ) -> list[tuple[list[int], Future[list[Prepared | None]]]]:
+        """Queue the items in small chunks; each chunk's row ids with its future.
+
+        Nothing is queued once the worker has failed: the runner then reads every
+        message itself, as without a worker.
+        """
+        queued = []
+        for start in range(0, len(items), self.CHUNK):
+            chunk = items[start : start + self.CHUNK]
+            if self._broken:
+                break
+            try:
+                future = self._pool.submit(prepare_many, chunk, refs)
+            except Exception:  # a broken pool, or one shut down
+                log.warning("reading ahead stopped; reading in the runner", exc_info=True)
+                self._broken = True
+                break
+            queued.append(([item[0] for item in chunk], future))
+        return queued
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
