@@ -202,6 +202,7 @@ def _prepare(session: Session) -> None:
     event.listen(session, "pending_to_persistent", hold)
     remember_members(session)
     cache_refs(session)
+    thread.remember_rows(session)
 
 
 def _process(

@@ -155,8 +155,11 @@ def choose_tags(
     return found
 
 
-def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> None:
-    """Make the message's tag rows match ``tags``, keeping a coordinator's rows."""
+def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> list[FoundTag]:
+    """Make the message's tag rows match ``tags``, keeping a coordinator's rows.
+
+    Returns what ``current_tags`` would read back: the active rows, in row order.
+    """
     existing = {
         (row.kind, row.key): row
         for row in session.scalars(select(Tag).where(Tag.message_id == message_id))
@@ -165,22 +168,27 @@ def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> None:
     for key, old in existing.items():
         if old.source != "coordinator" and key not in wanted:
             session.delete(old)
+    rows = [old for key, old in existing.items() if old.source == "coordinator" or key in wanted]
     for key, tag in wanted.items():
         row = existing.get(key)
         if row is None:
-            session.add(
-                Tag(
-                    message_id=message_id,
-                    kind=tag.kind,
-                    key=tag.key,
-                    source=tag.source,
-                    confidence=tag.confidence,
-                    active=True,
-                )
+            row = Tag(
+                message_id=message_id,
+                kind=tag.kind,
+                key=tag.key,
+                source=tag.source,
+                confidence=tag.confidence,
+                active=True,
             )
+            session.add(row)
+            rows.append(row)
         elif row.source != "coordinator":
             row.source, row.confidence, row.active = tag.source, tag.confidence, True
     session.flush()
+    rows.sort(key=lambda r: r.id)
+    return [
+        FoundTag(_kind(r.kind), r.key, _source(r.source), r.confidence) for r in rows if r.active
+    ]
 
 
 def reinherit_children(

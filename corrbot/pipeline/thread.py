@@ -93,7 +93,23 @@ def reference_chain(message: Message) -> list[str]:
     return unique[-MAX_CHAIN:]
 
 
+# session.info key of the rows _row found or made in this transaction, by Message-ID:
+# a series of replies names the same ancestors again and again.
+_ROWS = "corrbot.thread.rows"
+
+
+def remember_rows(session: Session) -> None:
+    """Let ``_row`` answer from memory within this session (the runner: one transaction)."""
+    session.info[_ROWS] = {}
+
+
 def _row(session: Session, group_id: int, message_id: str) -> Message:
+    rows: dict[tuple[int, str], Message] | None = session.info.get(_ROWS)
+    found = rows.get((group_id, message_id)) if rows is not None else None
+    # Only rows still in this session count (a row is never renamed; one deleted or
+    # expunged since is looked up again). The session ends with its transaction.
+    if found is not None and found in session and found not in session.deleted:
+        return found
     found = session.scalar(
         select(Message).where(Message.group_id == group_id, Message.message_id == message_id)
     )
@@ -101,6 +117,8 @@ def _row(session: Session, group_id: int, message_id: str) -> Message:
         found = Message(group_id=group_id, message_id=message_id, placeholder=True)
         session.add(found)
         session.flush()
+    if rows is not None:
+        rows[(group_id, message_id)] = found
     return found
 
 

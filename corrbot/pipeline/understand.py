@@ -124,10 +124,10 @@ def _tag(ctx: MessageContext, own: str, parent: Message | None) -> None:
         ) == (tuple(tasks), tuple(issues), threshold):
             found = ahead.tags
     tags = tagging.choose_tags(subject, own, tasks, issues, threshold, inherited, found)
-    tagging.write_tags(session, ctx.message.id, tags)
+    written = tagging.write_tags(session, ctx.message.id, tags)
     # Replies read before this message arrived inherited nothing from it yet.
     tagging.reinherit_children(session, ctx.message.id, tasks, issues, threshold)
-    _publish(ctx, tagging.current_tags(session, ctx.message.id))
+    _publish(ctx, written)
 
 
 def _publish(ctx: MessageContext, tags: list[FoundTag]) -> None:
