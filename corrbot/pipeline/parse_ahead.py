@@ -20,10 +20,14 @@ from datetime import datetime
 from email.utils import getaddresses
 from typing import Any
 
-from corrbot.model import Message
+from sqlalchemy import select
+
+from corrbot.model import Message, RawBlob
 from corrbot.pipeline.body import _html_only
 from corrbot.pipeline.parse import read_message
+from corrbot.pipeline.tagging import issue_refs, task_refs
 from corrbot.rules.addressing import HEADERS
+from corrbot.runtime import Runtime
 from corrbot.understand import FoundTag, IssueRef, TaskRef, find_tags, new_text, tag_correction
 
 log = logging.getLogger("corrbot.pipeline")
@@ -142,3 +146,47 @@ class ReadAhead:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class Readings:
+    """The worker's readings of one page, each waited for only when it is wanted.
+
+    So the runner starts on a page's first messages as soon as the worker has read
+    them, rather than after a whole transaction's worth.
+    """
+
+    def __init__(self, queued: list[tuple[list[int], Future[list[Prepared | None]]]]) -> None:
+        self._where = {
+            row_id: (place, future) for ids, future in queued for place, row_id in enumerate(ids)
+        }
+        self._failed = False
+
+    def get(self, row_id: int) -> Prepared | None:
+        """The reading of this row; None when there is none (the runner reads it itself)."""
+        found = self._where.get(row_id)
+        if found is None or self._failed:
+            return None
+        place, future = found
+        try:
+            return future.result()[place]
+        except Exception:  # a dead worker: the runner reads the rest itself
+            log.warning("reading ahead failed; reading in the runner", exc_info=True)
+            self._failed = True
+            return None
+
+
+def read_page(runtime: Runtime, ahead: ReadAhead, ids: list[int]) -> Readings:
+    """Hand these rows' raw bytes, and the group's tasks and issues, to the worker."""
+    with runtime.sessions() as session:
+        rows = session.execute(
+            select(Message.id, Message.message_id, Message.received_at, RawBlob.data)
+            .join(RawBlob, RawBlob.sha256 == Message.sha256)
+            .where(Message.id.in_(ids))
+            .order_by(Message.id)
+        ).all()
+        refs = Refs(
+            tuple(task_refs(session, runtime.group_id)),
+            tuple(issue_refs(session, runtime.group_id)),
+            runtime.settings.tagging.classifier_threshold,
+        )
+    return Readings(ahead.submit([(row[0], row[1], row[2], row[3]) for row in rows], refs))

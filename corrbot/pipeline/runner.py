@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future
 
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from corrbot.members import remember_members
 from corrbot.model import Group, Message, RawBlob
-from corrbot.pipeline import confirm, parse, tagging, thread
+from corrbot.pipeline import confirm, parse, thread
 from corrbot.pipeline.context import MessageContext
-from corrbot.pipeline.parse_ahead import Prepared, ReadAhead, Refs
+from corrbot.pipeline.parse_ahead import Prepared, ReadAhead, Readings, read_page
 from corrbot.pipeline.tagging import cache_refs
 from corrbot.runtime import Runtime
 
@@ -81,56 +80,21 @@ def process_pending(
             )
         if not ids:
             break
-        queued = _read_ahead(runtime, ahead, ids) if ahead is not None else []
+        readings = read_page(runtime, ahead, ids) if ahead is not None else None
         for start in range(0, len(ids), max(batch, 1)):
             chunk = ids[start : start + max(batch, 1)]
-            prepared = _collect(queued, chunk)
-            if len(chunk) == 1 or not _process_batch(runtime, chunk, routes, prepared):
+            if len(chunk) == 1 or not _process_batch(runtime, chunk, routes, readings):
                 for message_id in chunk:
                     process_one(runtime, message_id, routes)
             done += len(chunk)
     return done
 
 
-Queued = list[tuple[list[int], "Future[list[Prepared | None]]"]]
-
-
-def _read_ahead(runtime: Runtime, ahead: ReadAhead, ids: list[int]) -> Queued:
-    with runtime.sessions() as session:
-        rows = session.execute(
-            select(Message.id, Message.message_id, Message.received_at, RawBlob.data)
-            .join(RawBlob, RawBlob.sha256 == Message.sha256)
-            .where(Message.id.in_(ids))
-            .order_by(Message.id)
-        ).all()
-        refs = Refs(
-            tuple(tagging.task_refs(session, runtime.group_id)),
-            tuple(tagging.issue_refs(session, runtime.group_id)),
-            runtime.settings.tagging.classifier_threshold,
-        )
-    return ahead.submit([(row[0], row[1], row[2], row[3]) for row in rows], refs)
-
-
-def _collect(queued: Queued, ids: list[int]) -> dict[int, Prepared]:
-    """The prepared readings of these ids (waiting for them); none if the worker failed."""
-    wanted, found = set(ids), dict[int, Prepared]()
-    for row_ids, future in queued:
-        if wanted.isdisjoint(row_ids):
-            continue
-        try:
-            results = future.result()
-        except Exception:  # a dead worker: this process reads them itself
-            log.warning("reading ahead failed; reading in this process", exc_info=True)
-            continue
-        found.update((i, p) for i, p in zip(row_ids, results, strict=True) if p is not None)
-    return found
-
-
 def _process_batch(
     runtime: Runtime,
     ids: list[int],
     routes: dict[str, list[Handler]],
-    prepared: dict[int, Prepared] | None = None,
+    readings: Readings | None = None,
 ) -> bool:
     try:
         with runtime.sessions() as session, session.begin():
@@ -145,7 +109,8 @@ def _process_batch(
                 )
             )
             for row_id in ids:
-                _process(runtime, session, row_id, routes, (prepared or {}).get(row_id))
+                ahead = readings.get(row_id) if readings is not None else None
+                _process(runtime, session, row_id, routes, ahead)
             del blobs
     except Exception:  # retried one by one below, where the culprit is isolated
         log.warning("a batch of %d messages failed; processing them one by one", len(ids))
