@@ -108,10 +108,12 @@ def _process_batch(
                     )
                 )
             )
+            rows = _claim(session, ids)
             for row_id in ids:
-                ahead = readings.get(row_id) if readings is not None else None
-                _process(runtime, session, row_id, routes, ahead)
-            del blobs
+                if row_id in rows:  # else another worker got there first
+                    ahead = readings.get(row_id) if readings is not None else None
+                    _run(runtime, session, rows[row_id], routes, ahead)
+            del blobs, rows
     except Exception:  # retried one by one below, where the culprit is isolated
         log.warning("a batch of %d messages failed; processing them one by one", len(ids))
         return False
@@ -177,8 +179,6 @@ def _process(
     routes: dict[str, list[Handler]],
     ahead: Prepared | None = None,
 ) -> None:
-    from corrbot.rules import chain
-
     # Claim by a conditional UPDATE: of two processes (serve and a `tick` or `ingest`
     # beside it) only one changes the row; the other waits for its commit and sees 0.
     # A crash rolls the claim back with everything else, so the message is retried.
@@ -192,6 +192,41 @@ def _process(
         return  # another worker got there first
     message = session.get(Message, row_id, populate_existing=True)
     assert message is not None
+    _run(runtime, session, message, routes, ahead)
+
+
+def _claim(session: Session, ids: list[int]) -> dict[int, Message]:
+    """Claim a batch's rows as _process claims one (one UPDATE), and load them (one SELECT).
+
+    Only tagging.reinherit_children looks at the stage, and only at rows already
+    read (new_text set), so the batch's later rows being claimed early changes nothing.
+    """
+    claimed = list(
+        session.scalars(
+            update(Message)
+            .where(Message.id.in_(ids), Message.stage == "received")
+            .values(stage="processed")
+            .returning(Message.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if not claimed:
+        return {}
+    rows = session.scalars(
+        select(Message).where(Message.id.in_(claimed)).execution_options(populate_existing=True)
+    )
+    return {row.id: row for row in rows}
+
+
+def _run(
+    runtime: Runtime,
+    session: Session,
+    message: Message,
+    routes: dict[str, list[Handler]],
+    ahead: Prepared | None,
+) -> None:
+    from corrbot.rules import chain
+
     group = session.get(Group, runtime.group_id)
     assert group is not None
     ctx = MessageContext(
