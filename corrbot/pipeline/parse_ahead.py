@@ -46,7 +46,7 @@ FIELDS = (
 )
 
 # (row id, Message-ID, time received, raw bytes): what the worker needs of a row.
-Item = tuple[int, str, datetime | None, bytes]
+RowToRead = tuple[int, str, datetime | None, bytes]
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class Refs:
     threshold: float
 
 
-def prepare(item: Item, refs: Refs | None = None) -> Prepared | None:
+def prepare(item: RowToRead, refs: Refs | None = None) -> Prepared | None:
     """Read one message as parse and understand would; None if anything raised."""
     _, message_id, received_at, data = item
     try:
@@ -103,7 +103,7 @@ def prepare(item: Item, refs: Refs | None = None) -> Prepared | None:
         return None
 
 
-def prepare_many(items: list[Item], refs: Refs | None = None) -> list[Prepared | None]:
+def prepare_many(items: list[RowToRead], refs: Refs | None = None) -> list[Prepared | None]:
     return [prepare(item, refs) for item in items]
 
 
@@ -123,7 +123,7 @@ class ReadAhead:
         self._broken = False
 
     def submit(
-        self, items: list[Item], refs: Refs | None = None
+        self, items: list[RowToRead], refs: Refs | None = None
     ) -> list[tuple[list[int], Future[list[Prepared | None]]]]:
         """Queue the items in small chunks; each chunk's row ids with its future.
 

@@ -1,0 +1,120 @@
+"""A large import reads ahead in a second process; what it stores is what one process stores.
+
+The worker starts once an import fills a whole batch, so the archive here is larger
+than one: the same messages go once through `corrbot ingest` (worker on) and once
+through the plain pipeline (no worker), and every row must come out the same.
+"""
+
+from __future__ import annotations
+
+import mailbox
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from corrbot.db import transaction
+from corrbot.ingress import files
+from corrbot.intake import store_message
+from corrbot.issue_list import import_issues, read_issue_list
+from corrbot.model import Message, Tag
+from corrbot.pipeline import parse_ahead
+from corrbot.pipeline.runner import process_pending
+from corrbot.runtime import Runtime
+from tests.mail import make_mail
+
+ISSUES = "number,title,category,aliases\n3,Spam,security,unsolicited mail\n7,Domain names,,\n"
+
+
+def _archive() -> list[bytes]:
+    mails = []
+    for n in range(files.BATCH_MESSAGES + 60):
+        if n % 50 == 7:
+            mails.append(b"\x00\xff not an email %d \xfe" % n)  # quarantined either way
+            continue
+        parent = f"m{n - 1}@x" if n % 3 else None
+        subject = f"[b] Issue 3: unsolicited mail, note {n}" if n % 4 == 0 else f"Note {n}"
+        body = (
+            f"Mechanism: London Action Plan\nStatus: partially\n\nText {n}.\n"
+            if n % 9 == 0
+            else (f"+1\n\nOn Monday someone wrote:\n> Issue 7 quoted, not ours {n}\n")
+        )
+        mails.append(
+            make_mail("ana@example.org", subject, body, message_id=f"m{n}@x", in_reply_to=parent)
+        )
+    return mails
+
+
+def _rows(runtime: Runtime) -> list[tuple[object, ...]]:
+    with runtime.sessions() as session:
+        tags: dict[int, list[str]] = {}
+        for tag in session.scalars(select(Tag).where(Tag.active.is_(True)).order_by(Tag.id)):
+            tags.setdefault(tag.message_id, []).append(f"{tag.kind}:{tag.key}:{tag.source}")
+        by_id = {m.id: m.message_id for m in session.scalars(select(Message))}
+        return [
+            (
+                m.message_id,
+                m.status,
+                m.subject,
+                m.from_addr,
+                m.new_text,
+                by_id.get(m.parent_id or 0),
+                sorted(tags.get(m.id, [])),
+            )
+            for m in session.scalars(select(Message).order_by(Message.message_id))
+        ]
+
+
+def _group(make_runtime: Callable[..., Runtime], db_url: str, tmp_path: Path) -> Runtime:
+    runtime = make_runtime(db_url)
+    csv = tmp_path / "issues.csv"
+    csv.write_text(ISSUES)
+    with transaction(runtime.sessions) as session:
+        import_issues(session, runtime.group_id, read_issue_list(csv))
+    return runtime
+
+
+def test_an_import_read_ahead_stores_what_one_process_stores(
+    db_url: str,
+    make_runtime: Callable[..., Runtime],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> None:
+    mails = _archive()
+    box = mailbox.mbox(tmp_path / "archive.mbox")
+    for raw in mails:
+        box.add(raw)
+    box.close()
+    started: list[int] = []
+    real_init = parse_ahead.ReadAhead.__init__
+
+    def counting_init(self: parse_ahead.ReadAhead, *args: object, **kwargs: object) -> None:
+        started.append(1)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(parse_ahead.ReadAhead, "__init__", counting_init)
+
+    ahead = _group(make_runtime, db_url, tmp_path)
+    summary = files.ingest(
+        ahead, files.find_sources([str(tmp_path / "archive.mbox")]), no_deliver=True
+    )
+    assert started, "the import was large enough to read ahead"
+    assert summary.read == len(mails) and summary.quarantined == 6
+
+    if db_url.startswith("sqlite"):
+        plain_url = f"sqlite:///{tmp_path / 'plain.db'}"
+    else:
+        plain_url = request.getfixturevalue("pg_server").create_database(
+            f"plain_{abs(hash(request.node.nodeid)) % 10**8}"
+        )
+    plain = _group(make_runtime, plain_url, tmp_path)
+    sources = files.find_sources([str(tmp_path / "archive.mbox")])
+    for raw in [raw for source in sources for raw in files.read_source(source)]:
+        with transaction(plain.sessions) as session:
+            store_message(
+                session, plain.group_id, raw, via="file", clock=plain.clock, no_deliver=True
+            )
+    process_pending(plain)  # one message per transaction, no worker
+    assert _rows(ahead) == _rows(plain)
