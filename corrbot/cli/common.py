@@ -66,7 +66,3 @@ def user_errors(func: F) -> F:
             ) from None
 
     return wrapper  # type: ignore[return-value]
-
-
-def not_implemented(name: str) -> None:
-    raise click.ClickException(f"{name}: not implemented yet")
