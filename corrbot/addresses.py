@@ -8,7 +8,6 @@ cg-confirm+TOKEN@ confirmations.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email.utils import getaddresses
 from typing import Literal
 
 Purpose = Literal["post", "request", "owner", "bounces", "confirm"]
@@ -75,14 +74,3 @@ class ListAddresses:
 def _unverp(detail: str) -> str:
     user, sep, host = detail.rpartition("=")
     return f"{user}@{host}" if sep else detail
-
-
-def parse_address(value: str | None) -> tuple[str, str]:
-    """(display name, lower-cased address) of the first address in a header value."""
-    if not value:
-        return ("", "")
-    pairs = getaddresses([value])
-    if not pairs:
-        return ("", "")
-    name, addr = pairs[0]
-    return (name.strip(), addr.strip().lower())

@@ -71,7 +71,3 @@ def compose(renderer: Renderer, out: Outgoing, now: datetime, domain: str) -> Em
             att.content, maintype=att.maintype, subtype=att.subtype, filename=att.filename
         )
     return msg
-
-
-def bare_message_id(msg: EmailMessage) -> str:
-    return str(msg["Message-ID"]).strip().strip("<>")
