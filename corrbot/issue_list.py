@@ -32,18 +32,30 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     if suffix == ".csv":
         with path.open(newline="", encoding="utf-8-sig") as fh:
             reader = csv.reader(fh)
-            yield from _with_header(reader)
+            try:
+                yield from _with_header(reader)
+            except UnicodeDecodeError as exc:
+                raise IssueListError(
+                    f"not UTF-8 text (byte {exc.object[exc.start]:#04x}): save it as CSV UTF-8"
+                ) from None
+            except csv.Error as exc:
+                raise IssueListError(f"not a readable CSV file: {exc}") from None
     elif suffix == ".xlsx":
         from openpyxl import load_workbook
 
-        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # zipfile, XML and openpyxl errors alike: not a workbook
+            raise IssueListError(f"not a readable .xlsx workbook ({exc})") from None
+        if not book.worksheets:
+            raise IssueListError("the workbook has no worksheet")
         sheet = book.worksheets[0]
         cells = (
             ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
         )
         yield from _with_header(cells)
     else:
-        raise IssueListError(f"{path.name}: expected a .csv or .xlsx file")
+        raise IssueListError("expected a .csv or .xlsx file")
 
 
 def _with_header(rows: Iterator[list[str]]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -60,8 +72,8 @@ def _with_header(rows: Iterator[list[str]]) -> Iterator[tuple[int, dict[str, str
 
 
 def read_issue_list(path: Path) -> list[IssueRow]:
-    if not path.exists():
-        raise IssueListError(f"file not found: {path}")
+    if not path.is_file():
+        raise IssueListError("file not found" if not path.exists() else "not a file")
     result: list[IssueRow] = []
     seen: dict[int, int] = {}
     for line, row in _rows(path):
@@ -70,6 +82,8 @@ def read_issue_list(path: Path) -> list[IssueRow]:
             number = int(float(raw)) if raw.replace(".0", "").isdigit() else int(raw)
         except ValueError:
             raise IssueListError(f"row {line}: number {raw!r} is not a whole number") from None
+        if number < 1:
+            raise IssueListError(f"row {line}: number {raw!r} is not 1 or more")
         if number in seen:
             raise IssueListError(
                 f"row {line}: duplicate issue number {number} (also row {seen[number]})"

@@ -103,6 +103,8 @@ def test_issues_import_csv_and_xlsx(run: Callable[..., tuple[int, str]], tmp_pat
         ("title,category\nSpam,x\n", "missing column 'number'"),
         ("number,title\n4,Spam\n4,Cybercrime\n", "row 3: duplicate issue number 4"),
         ("number,title\nfour,Spam\n", "row 2: number 'four' is not a whole number"),
+        ("number,title\n0,Spam\n", "row 2: number '0' is not 1 or more"),
+        ("number,title\n-3,Spam\n", "row 2: number '-3' is not 1 or more"),
     ],
 )
 def test_issues_import_errors_name_the_problem(
@@ -113,6 +115,30 @@ def test_issues_import_errors_name_the_problem(
     path.write_text(content)
     code, out = run("issues", "import", str(path))
     assert code != 0 and message in out
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("latin1.csv", "number,title\n1,Pol\xedtica\n".encode("latin-1"), "not UTF-8 text"),
+        ("fake.xlsx", b"number,title\n1,Spam\n", "fake.xlsx: not a readable .xlsx workbook"),
+        ("notes.txt", b"number,title\n", "notes.txt: expected a .csv or .xlsx file"),
+    ],
+)
+def test_unreadable_issue_files_are_one_clean_error(
+    run: Callable[..., tuple[int, str]], tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    run("init")
+    path = tmp_path / name
+    path.write_bytes(content)
+    code, out = run("issues", "import", str(path))
+    assert code == 1 and message in out and len(out.strip().splitlines()) == 1
+
+
+def test_missing_issue_file_is_named_once(run: Callable[..., tuple[int, str]]) -> None:
+    run("init")
+    code, out = run("issues", "import", "nowhere.csv")
+    assert code == 1 and out.strip() == "Error: nowhere.csv: file not found"
 
 
 def test_bad_config_is_one_clean_error(tmp_path: Path) -> None:

@@ -30,7 +30,8 @@ def import_(ctx: click.Context, file: Path) -> None:
         raise click.ClickException(f"{file}: {exc}") from None
     with transaction(runtime.sessions) as session:
         added, updated = import_issues(session, runtime.group_id, rows)
-    click.echo(f"imported {len(rows)} issues from {file}: {added} new, {updated} updated")
+    noun = "issue" if len(rows) == 1 else "issues"
+    click.echo(f"imported {len(rows)} {noun} from {file}: {added} new, {updated} updated")
 
 
 @issues.command("list")
