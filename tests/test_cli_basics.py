@@ -172,3 +172,33 @@ def test_bad_config_is_one_clean_error(tmp_path: Path) -> None:
 def test_every_spec_command_has_help(command: list[str]) -> None:
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0 and "Usage:" in result.output
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [("nosuchdb://u:secret@host/x", "'nosuchdb://…'"), ("not a url", "'not a url'")],
+)
+def test_unusable_database_url_is_one_clean_error(
+    write_config: Callable[..., Path], url: str, shown: str
+) -> None:
+    result = CliRunner().invoke(cli, ["--config", str(write_config(url)), "init"])
+    assert result.exit_code == 1 and result.exception is not None
+    assert isinstance(result.exception, SystemExit)  # not an uncaught error
+    assert f"config: [database] url {shown} is not usable" in result.output
+    assert "secret" not in result.output
+
+
+def test_an_unforeseen_error_is_one_line_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from corrbot.cli import main as entry
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(entry, "cli", broken)
+    with pytest.raises(SystemExit) as exited:
+        entry.main()
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert err.strip() == "Error: KeyError: 'surprise' (corrbot -v … shows more)"

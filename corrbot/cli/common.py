@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import click
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
 from corrbot.clock import Clock, FixedClock, SystemClock, to_utc_naive
 from corrbot.config import ConfigError, Settings, load_settings
@@ -33,7 +33,15 @@ def settings_of(ctx: click.Context) -> Settings:
 
 
 def runtime_of(ctx: click.Context, clock: Clock | None = None) -> Runtime:
-    runtime = Runtime.build(settings_of(ctx), clock)
+    settings = settings_of(ctx)
+    try:
+        runtime = Runtime.build(settings, clock)
+    except ArgumentError as exc:  # NoSuchModuleError too: an unknown dialect or driver
+        url = settings.database_url  # shown without what follows the scheme: a password
+        shown = url.split("://", 1)[0] + "://…" if "://" in url else url
+        raise click.ClickException(
+            f"config: [database] url {shown!r} is not usable: {exc}"
+        ) from None
     ctx.call_on_close(runtime.close)
     return runtime
 

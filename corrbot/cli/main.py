@@ -58,7 +58,15 @@ for command in (
 
 
 def main() -> None:
-    cli(prog_name="corrbot")
+    """Run the command line; an error no command foresaw is still one line, never a traceback."""
+    try:
+        cli(prog_name="corrbot")
+    except Exception as exc:  # the last resort: every foreseen error is a ClickException
+        logging.getLogger("corrbot.cli").info("unexpected error", exc_info=True)
+        lines = str(exc).strip().splitlines()
+        detail = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+        click.echo(f"Error: {detail} (corrbot -v … shows more)", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":
