@@ -27,10 +27,14 @@ def referrals() -> None:
 def _names(holders: list[Holder], full: bool = True) -> str:
     if not full:  # on screen: names only, so that a row stays readable
         return "; ".join(h.name for h in holders)
-    return "; ".join(
-        f"{h.name} ({h.org}, {h.stakeholder})" if h.org else f"{h.name} ({h.stakeholder})"
-        for h in holders
-    )
+    return "; ".join(_holder(h) for h in holders)
+
+
+def _holder(h: Holder) -> str:
+    """'Name (Org, stakeholder)', and 'on behalf of X' as the reports attribute it."""
+    about = ", ".join(p for p in (h.org, h.stakeholder) if p)
+    behalf = f", on behalf of {h.on_behalf_of}" if h.on_behalf_of else ""
+    return f"{h.name} ({about}){behalf}"
 
 
 def _rows(found: list[ReferralRow], full: bool = True) -> list[list[str]]:
