@@ -68,6 +68,9 @@ def add_member(
         raise MemberError(problem)
     if role not in ROLES:
         raise MemberError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    code = (country or "").strip()
+    if code and not (len(code) == 2 and code.isascii() and code.isalpha()):
+        raise MemberError(f"country {country!r} is not a two-letter country code such as FR")
     member = find_member(session, group_id, address)
     if member is None:
         member = Member(group_id=group_id, email=address, joined_at=clock.now())
@@ -79,7 +82,7 @@ def add_member(
     member.stakeholder = stakeholder
     member.role = role
     member.org = org
-    member.country = country.upper() if country else None
+    member.country = code.upper() or None
     member.status = "active"
     member.left_at = None
     session.flush()

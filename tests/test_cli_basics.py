@@ -57,6 +57,8 @@ def test_members_add_and_list(run: Callable[..., tuple[int, str]]) -> None:
     [
         (["--stakeholder", "media"], "stakeholder group 'media' is not one of"),
         (["--stakeholder", "government", "--role", "boss"], "role 'boss' is not one of"),
+        (["--stakeholder", "government", "--country", "France"], "country 'France' is not a two"),
+        (["--stakeholder", "government", "--country", "F1"], "country 'F1' is not a two"),
     ],
 )
 def test_members_add_rejects_bad_values(

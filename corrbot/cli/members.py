@@ -20,11 +20,11 @@ def members() -> None:
 
 @members.command("add")
 @click.argument("email")
-@click.option("--name", required=True)
+@click.option("--name", required=True, help="The member's name, as reports show it.")
 @click.option("--stakeholder", required=True, help=", ".join(STAKEHOLDER_GROUPS))
 @click.option("--role", default="member", show_default=True, help=", ".join(ROLES))
-@click.option("--org", default=None)
-@click.option("--country", default=None)
+@click.option("--org", default=None, help="Organisation the member belongs to.")
+@click.option("--country", default=None, metavar="CC", help="Two-letter country code, e.g. FR.")
 @click.pass_context
 @user_errors
 def add(
@@ -61,7 +61,10 @@ FIELDS = ("email", "name", "org", "country", "stakeholder", "role", "status", "d
 
 
 @members.command("list")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True,
+    help="Output format.",
+)  # fmt: skip
 @click.pass_context
 @user_errors
 def list_(ctx: click.Context, fmt: str) -> None:
