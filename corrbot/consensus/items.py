@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from corrbot.clock import to_utc_naive
+from corrbot.consensus.openers import may_have_opened
 from corrbot.consensus.reading import PostReading
 from corrbot.model import Issue, Item, MappingEntry, Option, Position
 from corrbot.pipeline.context import MessageContext
@@ -73,7 +74,9 @@ def mapping_text(issue: Issue, entry: FoundMapping) -> str:
 def open_items(ctx: MessageContext, reading: PostReading) -> list[Item]:
     """Every item this post opens (none if it already opened them: a rerun)."""
     session, message = ctx.session, ctx.message
-    if session.scalar(select(func.count()).where(Item.message_id == message.id)):
+    if may_have_opened(session, message.id) and session.scalar(
+        select(func.count()).where(Item.message_id == message.id)
+    ):
         return []
     now = ctx.runtime.clock.now()
     closes_at = closing_time(ctx, now, reading.closes)

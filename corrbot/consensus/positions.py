@@ -14,6 +14,7 @@ import string
 
 from sqlalchemy import func, select
 
+from corrbot.consensus.openers import may_have_opened
 from corrbot.consensus.reading import PostReading, parent_of
 from corrbot.model import Item, Message, Option, Position
 from corrbot.pipeline.context import MessageContext
@@ -37,11 +38,14 @@ def items_above(ctx: MessageContext, message: Message) -> list[Item]:
     current = parent_of(ctx, message)
     while current is not None and current.id not in seen and len(seen) < MAX_DEPTH:
         seen.add(current.id)
-        found = list(
-            ctx.session.scalars(select(Item).where(Item.message_id == current.id).order_by(Item.id))
-        )
-        if found:
-            return found
+        if may_have_opened(ctx.session, current.id):
+            found = list(
+                ctx.session.scalars(
+                    select(Item).where(Item.message_id == current.id).order_by(Item.id)
+                )
+            )
+            if found:
+                return found
         current = parent_of(ctx, current)
     return []
 

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
+from corrbot.consensus import openers
 from corrbot.members import remember_members
 from corrbot.model import Group, Message, RawBlob
-from corrbot.pipeline import confirm, parse, thread
+from corrbot.pipeline import confirm, parse, tag_rows, thread
 from corrbot.pipeline.context import MessageContext
 from corrbot.pipeline.parse_ahead import Prepared, ReadAhead, Readings, read_page
 from corrbot.pipeline.tagging import cache_refs
@@ -109,6 +110,7 @@ def _process_batch(
                 )
             )
             rows = _claim(session, ids)
+            tag_rows.preload(session, list(rows))
             for row_id in ids:
                 if row_id in rows:  # else another worker got there first
                     ahead = readings.get(row_id) if readings is not None else None
@@ -169,7 +171,9 @@ def _prepare(session: Session) -> None:
     event.listen(session, "pending_to_persistent", hold)
     remember_members(session)
     cache_refs(session)
+    tag_rows.remember(session)
     thread.remember_rows(session)
+    openers.remember(session)
 
 
 def _process(

@@ -21,6 +21,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from corrbot.model import Issue, Message, Tag, Task
+from corrbot.pipeline import tag_rows
 from corrbot.understand import FoundTag, IssueRef, TagSource, TaskRef, find_tags
 
 # session.info key of the per-transaction cache of task and issue refs (cache_refs).
@@ -123,10 +124,12 @@ def parent_of(session: Session, message: Message) -> Message | None:
 
 
 def active_tags(session: Session, message_id: int) -> list[FoundTag]:
-    rows = session.scalars(
-        select(Tag).where(Tag.message_id == message_id, Tag.active.is_(True)).order_by(Tag.id)
-    )
-    return [FoundTag(_kind(row.kind), row.key, "inherited", row.confidence) for row in rows]
+    rows = tag_rows.rows_of(session, message_id)
+    return [
+        FoundTag(_kind(row.kind), row.key, "inherited", row.confidence)
+        for row in rows
+        if row.active
+    ]
 
 
 def choose_tags(
@@ -160,10 +163,7 @@ def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> list[
 
     Returns what ``current_tags`` would read back: the active rows, in row order.
     """
-    existing = {
-        (row.kind, row.key): row
-        for row in session.scalars(select(Tag).where(Tag.message_id == message_id))
-    }
+    existing = {(row.kind, row.key): row for row in tag_rows.rows_of(session, message_id)}
     wanted = {(tag.kind, tag.key): tag for tag in tags}
     for key, old in existing.items():
         if old.source != "coordinator" and key not in wanted:
@@ -186,6 +186,7 @@ def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> list[
             row.source, row.confidence, row.active = tag.source, tag.confidence, True
     session.flush()
     rows.sort(key=lambda r: r.id)
+    tag_rows.written(session, message_id, rows)
     return [
         FoundTag(_kind(r.kind), r.key, _source(r.source), r.confidence) for r in rows if r.active
     ]
@@ -205,6 +206,8 @@ def reinherit_children(
     read: in both cases what the replies inherited is refreshed, level by level
     and without recursion. Returns how many replies were re-tagged.
     """
+    if not tag_rows.may_have_replies(session, parent_id):
+        return 0
     done = 0
     seen = {parent_id}
     level = [parent_id]
@@ -236,15 +239,8 @@ def reinherit_children(
 
 
 def _has_own_tags(session: Session, message_id: int) -> bool:
-    own = session.scalar(
-        select(Tag.id)
-        .where(
-            Tag.message_id == message_id,
-            Tag.source.in_(("explicit", "title", "coordinator")),
-        )
-        .limit(1)
-    )
-    return own is not None
+    own = ("explicit", "title", "coordinator")
+    return any(row.source in own for row in tag_rows.rows_of(session, message_id))
 
 
 def current_tags(session: Session, message_id: int) -> list[FoundTag]:

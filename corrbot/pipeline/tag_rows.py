@@ -1,0 +1,102 @@
+"""Per-transaction memory for tagging: each message's Tag rows, and who may have replies.
+
+Tagging a message reads its own rows (to rewrite them), its parent's active rows
+(to inherit them) and looks for read replies below it (to refresh what they
+inherited): three queries per message, almost always answered by rows written a
+moment earlier in the same transaction, or by nothing. The runner turns this
+memory on for one transaction (``remember``) and, for an import batch, loads the
+batch's rows and the ids among them that have replies in two queries
+(``preload``). Outside such a transaction every answer comes from a query, as before.
+
+Within the transaction every change goes through this session: the rows held are
+the session's own objects, so a change to one is seen; a Tag row added or
+deleted by anyone else (a coordinator's correction) makes its message's rows be
+read again; a message row whose parent changes in this session is noted as a
+parent (flushed or not), so its replies are looked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from corrbot.model import Message, Tag
+
+# session.info keys: message id -> its Tag rows in id order; and (ids whose replies
+# were looked up at the start, those among them or any message since given replies).
+_ROWS = "corrbot.tag_rows.rows"
+_PARENTS = "corrbot.tag_rows.parents"
+
+
+def remember(session: Session) -> None:
+    """Hold Tag rows by message for this session (one transaction)."""
+    rows: dict[int, list[Tag]] = {}
+    session.info[_ROWS] = rows
+
+    def changed(flushed: Session, _context: object) -> None:
+        for row in (*flushed.new, *flushed.deleted):
+            if isinstance(row, Tag):
+                rows.pop(row.message_id, None)
+        known = flushed.info.get(_PARENTS)
+        if known is not None:
+            known[1].update(_new_parents(flushed))
+
+    event.listen(session, "after_flush", changed)
+
+
+def preload(session: Session, ids: list[int]) -> None:
+    """Load the Tag rows of these messages, and which of them have replies, in two queries."""
+    rows: dict[int, list[Tag]] | None = session.info.get(_ROWS)
+    if rows is None or not ids:
+        return
+    found: dict[int, list[Tag]] = {message_id: [] for message_id in ids}
+    for row in session.scalars(select(Tag).where(Tag.message_id.in_(ids)).order_by(Tag.id)):
+        found[row.message_id].append(row)
+    rows.update(found)
+    parents = set(
+        session.scalars(select(Message.parent_id).where(Message.parent_id.in_(ids)).distinct())
+    )
+    session.info[_PARENTS] = (set(ids), parents)
+
+
+def rows_of(session: Session, message_id: int) -> list[Tag]:
+    """Every Tag row of the message (any source, active or not), in id order."""
+    rows: dict[int, list[Tag]] | None = session.info.get(_ROWS)
+    # Rows not flushed yet have no id to order by: the query flushes them first.
+    if rows is not None and not _pending(session):
+        held = rows.get(message_id)
+        if held is not None:
+            return held
+    found = list(session.scalars(select(Tag).where(Tag.message_id == message_id).order_by(Tag.id)))
+    if rows is not None:
+        rows[message_id] = found
+    return found
+
+
+def written(session: Session, message_id: int, rows: list[Tag]) -> None:
+    """The message's rows after ``tagging.write_tags`` rewrote and flushed them."""
+    held: dict[int, list[Tag]] | None = session.info.get(_ROWS)
+    if held is not None:
+        held[message_id] = sorted(rows, key=lambda row: row.id)
+
+
+def may_have_replies(session: Session, message_id: int) -> bool:
+    """False only when no message row can have this one as its parent."""
+    known: tuple[set[int], set[int]] | None = session.info.get(_PARENTS)
+    if known is None or message_id not in known[0] or message_id in known[1]:
+        return True
+    return message_id in _new_parents(session)
+
+
+def _new_parents(session: Session) -> Iterable[int]:
+    return (
+        row.parent_id
+        for row in (*session.new, *session.dirty)
+        if isinstance(row, Message) and row.parent_id is not None
+    )
+
+
+def _pending(session: Session) -> bool:
+    return any(isinstance(row, Tag) for row in (*session.new, *session.deleted))
