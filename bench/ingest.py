@@ -52,6 +52,8 @@ CORPUS = (
     / "linux-mips-10k.mbox"
 )
 GOAL = 3.0  # full ingest within this multiple of the bare parse time
+
+
 def load(path: Path, limit: int) -> list[bytes]:
     box = mailbox.mbox(str(path), create=False)
     raws: list[bytes] = []
