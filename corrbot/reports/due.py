@@ -27,7 +27,7 @@ from corrbot.outbound.compose import Attachment, compose
 from corrbot.outbound.queue import enqueue
 from corrbot.reports.collect import collect_update
 from corrbot.reports.documents import attachments, collect_document
-from corrbot.reports.render import base_context, outgoing, report_recipients
+from corrbot.reports.render import base_context, outgoing, report_envelope, report_recipients
 from corrbot.runtime import Runtime
 
 log = logging.getLogger("corrbot.reports")
@@ -144,7 +144,7 @@ def send_one(runtime: Runtime, deadline_id: int, key: str, kind: str, due: datet
                 runtime.group_id,
                 runtime.clock,
                 message=message,
-                recipients=out.to,
+                recipients=report_envelope(session, runtime),
                 kind="report",
                 dedupe_key=f"report:{key}",
                 envelope_from=runtime.addresses.bounces,

@@ -14,6 +14,10 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from corrbot.model import Member
 from corrbot.outbound.compose import Attachment, Outgoing
 from corrbot.runtime import Runtime
 
@@ -65,10 +69,26 @@ def render(runtime: Runtime, template: str, context: dict[str, Any]) -> Rendered
 
 
 def report_recipients(runtime: Runtime) -> list[str]:
-    """The Chair, the coordinators and the list, once each, in that order."""
+    """The Chair, the coordinators and the list, once each, in that order (the To: header)."""
     group = runtime.settings.group
     wanted = [group.chair, *group.coordinators, runtime.addresses.post]
     return list(dict.fromkeys(a.strip().lower() for a in wanted if a and a.strip()))
+
+
+def report_envelope(session: Session, runtime: Runtime) -> list[str]:
+    """Who gets a copy: the To: addresses, then every active member not among them.
+
+    The copy to the list address is the list's record of the report; the members'
+    copies are what reaches the list (the list address does not send a report on:
+    corrbot's own mail coming back to it is a loop and is dropped).
+    """
+    shown = report_recipients(runtime)
+    members = session.scalars(
+        select(Member.email)
+        .where(Member.group_id == runtime.group_id, Member.status == "active")
+        .order_by(Member.id)
+    )
+    return list(dict.fromkeys([*shown, *(m.strip().lower() for m in members)]))
 
 
 def outgoing(
