@@ -6,6 +6,11 @@ transaction (one fsync for many arrivals) and falls back to one transaction per
 arrival when the batch fails, so one bad arrival cannot make its neighbours fail.
 `corrbot.ingress.committer.GroupCommitter` runs `store_many` in a thread for the
 listener.
+
+A batch is planned here (which arrivals are new, repeats, or fill a placeholder)
+and written by a few statements whatever its size (`corrbot.intake_sql`): one
+look-up of its Message-IDs, then its blobs and rows; on PostgreSQL both in one
+statement that is its own transaction.
 """
 
 from __future__ import annotations
@@ -13,16 +18,19 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from corrbot import intake_sql
 from corrbot.clock import Clock
-from corrbot.db import transaction
-from corrbot.model import Message, RawBlob
+from corrbot.model import Message
 from corrbot.runtime import Runtime
 
 log = logging.getLogger("corrbot.intake")
@@ -30,6 +38,8 @@ log = logging.getLogger("corrbot.intake")
 _MSGID_HEADER = re.compile(rb"^message-id[ \t]*:(.*)$", re.IGNORECASE | re.MULTILINE)
 _ANGLED = re.compile(r"<([^<>]+)>")
 _MAX_ID = 900  # the column holds 998; leave room and never fail on a silly header
+
+Fill = Callable[[int, dict[str, object]], Any]
 
 
 @dataclass(frozen=True)
@@ -97,24 +107,6 @@ def store_message(
     return store_arrivals(session, group_id, [arrival], clock)[0]
 
 
-def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def _known(session: Session, group_id: int, ids: Sequence[str]) -> dict[str, tuple[int, bool]]:
-    """message_id -> (row id, is a placeholder) for the ids already stored."""
-    known: dict[str, tuple[int, bool]] = {}
-    for chunk in _chunks(ids):
-        rows = session.execute(
-            select(Message.message_id, Message.id, Message.placeholder).where(
-                Message.group_id == group_id, Message.message_id.in_(chunk)
-            )
-        )
-        known.update({mid: (row_id, placeholder) for mid, row_id, placeholder in rows})
-    return known
-
-
 def store_arrivals(
     session: Session, group_id: int, arrivals: Sequence[Arrival], clock: Clock
 ) -> list[StoreResult]:
@@ -123,38 +115,54 @@ def store_arrivals(
     Same Message-ID means same message (also within the batch); without a
     Message-ID the content hash stands in for it, so the same bytes twice are one
     message. A placeholder row (a parent referenced before it arrived) is filled
-    in. Statements are issued per batch, not per message, since the listener and
-    ingest store many messages per transaction.
+    in.
     """
-    now = clock.now()
-    keyed = []
-    for arrival in arrivals:
-        digest = hashlib.sha256(arrival.raw).hexdigest()
-        message_id = header_message_id(arrival.raw) or f"sha256-{digest}@corrbot.invalid"
-        keyed.append((arrival, digest, message_id))
-    known = _known(session, group_id, sorted({mid for _, _, mid in keyed}))
-    blobs: set[str] = set()
-    for chunk in _chunks(sorted({digest for _, digest, _ in keyed})):
-        blobs.update(session.scalars(select(RawBlob.sha256).where(RawBlob.sha256.in_(chunk))))
+    if session.autoflush:  # as a query through the session would: see pending rows
+        session.flush()
 
-    new_blobs: list[dict[str, object]] = []
-    inserts: list[dict[str, object]] = []
-    insert_at: list[int] = []
-    fills: list[tuple[int, dict[str, object]]] = []
-    first: dict[str, int] = {}  # message_id -> index of its first arrival in the batch
-    results: list[StoreResult | None] = [None] * len(keyed)
-    for index, (arrival, digest, message_id) in enumerate(keyed):
-        if message_id in first:
-            continue  # a duplicate within the batch: resolved below
-        first[message_id] = index
+    def fill(row_id: int, values: dict[str, object]) -> None:
+        # Through the ORM, so a Message object the caller holds sees the new values.
+        session.execute(update(Message).where(Message.id == row_id).values(**values))
+
+    conn = session.connection()
+    keys, plan = _planned(conn, group_id, arrivals, clock.now())
+    _write(conn, plan, keys, fill)
+    return _results(plan, keys)
+
+
+@dataclass
+class _Plan:
+    """What a batch needs written, and the results known before writing."""
+
+    results: list[StoreResult | None]
+    first: dict[str, int] = field(default_factory=dict)  # message_id -> first arrival
+    blobs: list[dict[str, object]] = field(default_factory=list)
+    fills: list[tuple[int, dict[str, object]]] = field(default_factory=list)
+    inserts: list[dict[str, object]] = field(default_factory=list)
+    insert_at: list[int] = field(default_factory=list)
+
+
+def _plan(
+    group_id: int,
+    arrivals: Sequence[Arrival],
+    keys: Sequence[tuple[str, str]],
+    known: dict[str, tuple[int, bool]],
+    now: datetime,
+) -> _Plan:
+    plan = _Plan(results=[None] * len(arrivals))
+    digests: set[str] = set()
+    for index, (arrival, (digest, message_id)) in enumerate(zip(arrivals, keys, strict=True)):
+        if message_id in plan.first:
+            continue  # a duplicate within the batch: resolved by the caller
+        plan.first[message_id] = index
         row = known.get(message_id)
         if row is not None and not row[1]:
-            results[index] = StoreResult(row[0], True)
+            plan.results[index] = StoreResult(row[0], True)
             continue
+        if digest not in digests:
+            digests.add(digest)
+            plan.blobs.append({"sha256": digest, "size": len(arrival.raw), "data": arrival.raw})
         sender = arrival.envelope_from
-        if digest not in blobs:
-            blobs.add(digest)
-            new_blobs.append({"sha256": digest, "size": len(arrival.raw), "data": arrival.raw})
         values: dict[str, object] = {
             "placeholder": False,
             "sha256": digest,
@@ -166,43 +174,98 @@ def store_arrivals(
             "stage": "received",
         }
         if row is not None:  # a placeholder: the parent has arrived
-            fills.append((row[0], values))
-            results[index] = StoreResult(row[0], False)
+            plan.fills.append((row[0], values))
+            plan.results[index] = StoreResult(row[0], False)
         else:
-            inserts.append({"group_id": group_id, "message_id": message_id, **values})
-            insert_at.append(index)
-    if new_blobs:  # first: the message rows refer to them
-        session.execute(insert(RawBlob), new_blobs)
-    for row_id, values in fills:
-        session.execute(update(Message).where(Message.id == row_id).values(**values))
-    if inserts:
-        new_ids = session.scalars(
-            insert(Message).returning(Message.id, sort_by_parameter_order=True), inserts
-        ).all()
-        for index, row_id in zip(insert_at, new_ids, strict=True):
-            results[index] = StoreResult(row_id, False)
+            plan.inserts.append({"group_id": group_id, "message_id": message_id, **values})
+            plan.insert_at.append(index)
+    return plan
+
+
+def _keys(arrivals: Sequence[Arrival]) -> list[tuple[str, str]]:
+    """(sha256, Message-ID) per arrival; the hash stands in for a missing Message-ID."""
+    keys = []
+    for arrival in arrivals:
+        digest = hashlib.sha256(arrival.raw).hexdigest()
+        keys.append((digest, header_message_id(arrival.raw) or f"sha256-{digest}@corrbot.invalid"))
+    return keys
+
+
+def _planned(
+    conn: Connection, group_id: int, arrivals: Sequence[Arrival], now: datetime
+) -> tuple[list[tuple[str, str]], _Plan]:
+    keys = _keys(arrivals)
+    known = intake_sql.known_rows(conn, group_id, [message_id for _, message_id in keys])
+    return keys, _plan(group_id, arrivals, keys, known, now)
+
+
+def _write(conn: Connection, plan: _Plan, keys: Sequence[tuple[str, str]], fill: Fill) -> None:
+    """The plan's blobs, placeholder fills and new rows, in the caller's transaction."""
+    intake_sql.insert_blobs(conn, plan.blobs)  # first: the message rows refer to them
+    for row_id, values in plan.fills:
+        fill(row_id, values)
+    _take_ids(plan, keys, intake_sql.insert_messages(conn, plan.inserts))
+
+
+def _take_ids(plan: _Plan, keys: Sequence[tuple[str, str]], new_ids: dict[str, int]) -> None:
+    for index in plan.insert_at:
+        plan.results[index] = StoreResult(new_ids[keys[index][1]], False)
+
+
+def _results(plan: _Plan, keys: Sequence[tuple[str, str]]) -> list[StoreResult]:
+    """One result per arrival; a repeat within the batch is a duplicate of its first."""
     done: list[StoreResult] = []
-    for index, (_, _, message_id) in enumerate(keyed):
-        result = results[index] or results[first[message_id]]
+    for index, (_, message_id) in enumerate(keys):
+        first = plan.first[message_id]
+        result = plan.results[first]
         assert result is not None
-        done.append(result if index == first[message_id] else StoreResult(result.row_id, True))
+        done.append(result if index == first else StoreResult(result.row_id, True))
     return done
 
 
-def _store_all(runtime: Runtime, arrivals: Sequence[Arrival]) -> list[StoreResult]:
-    with transaction(runtime.sessions) as session:
-        return store_arrivals(session, runtime.group_id, arrivals, runtime.clock)
+def _store_all(
+    runtime: Runtime, arrivals: Sequence[Arrival], conn: Connection | None = None
+) -> list[StoreResult]:
+    """Store and commit the batch, on `conn` (from `intake_sql.autocommit`) or a fresh one."""
+    if conn is None:
+        with intake_sql.autocommit(runtime.engine).connect() as fresh:
+            return _store_all(runtime, arrivals, fresh)
+    now = runtime.clock.now()
+    # On PostgreSQL the connection is in autocommit: begin() only marks the batch for
+    # SQLAlchemy, and its COMMIT sends nothing.
+    with conn.begin():
+        keys, plan = _planned(conn, runtime.group_id, arrivals, now)
+        if conn.dialect.name != "postgresql":
+            # SQLite: statements cost no round trip; one transaction, one fsync.
+            _write(conn, plan, keys, partial(intake_sql.fill_placeholder, conn))
+        elif plan.fills:  # a placeholder to fill (rare): an ordinary transaction
+            with runtime.engine.begin() as tx:
+                _write(tx, plan, keys, partial(intake_sql.fill_placeholder, tx))
+        elif plan.inserts:
+            # PostgreSQL: one statement writes and commits the batch, so two round
+            # trips (look-up, insert) instead of six (BEGIN, look-up, blobs, rows,
+            # COMMIT), after each of which the intake thread must win the GIL back
+            # from the event loop. In autocommit a statement returns after its
+            # commit. The look-up outside the writing transaction sees what it would
+            # see inside one (READ COMMITTED); a message stored meanwhile by another
+            # writer makes the insert fail and the arrivals be retried, as before.
+            _take_ids(plan, keys, intake_sql.insert_batch_pg(conn, plan.blobs, plan.inserts))
+    return _results(plan, keys)
 
 
-def store_many(runtime: Runtime, arrivals: Sequence[Arrival]) -> list[StoreResult | Exception]:
+def store_many(
+    runtime: Runtime, arrivals: Sequence[Arrival], conn: Connection | None = None
+) -> list[StoreResult | Exception]:
     """Store and commit the arrivals; each result is a StoreResult or the error it met.
 
-    A result is only returned after its commit, so it may be acknowledged.
+    A result is only returned after its commit, so it may be acknowledged. The batch
+    runs on `conn` when given (the listener keeps one); when it fails, each arrival
+    is retried alone on a connection from the pool, in case `conn` is what broke.
     """
     if not arrivals:
         return []
     try:
-        return list(_store_all(runtime, arrivals))
+        return list(_store_all(runtime, arrivals, conn))
     except Exception:
         if len(arrivals) == 1:
             log.debug("batch of one failed; retrying it alone", exc_info=True)

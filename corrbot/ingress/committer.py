@@ -3,28 +3,33 @@
 Arrivals that come in while a commit is running wait for the next one, so
 concurrent clients share commits (one fsync for many messages) and none is
 acknowledged before its own commit. The database work runs here, off aiosmtpd's
-event loop.
+event loop, but under the same GIL: so the thread keeps one connection (no pool
+check-out or PostgreSQL pre-ping per batch) and wakes the event loop once per
+batch, not once per message.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
 
+from sqlalchemy import Connection
+
+from corrbot import intake_sql
 from corrbot.intake import Arrival, StoreResult, store_many
 from corrbot.runtime import Runtime
 
 log = logging.getLogger("corrbot.intake")
 
-
-_Job = tuple[Arrival, "Future[StoreResult]"]
+_Job = tuple[Arrival, asyncio.AbstractEventLoop, "asyncio.Future[StoreResult]"]
+_Outcome = StoreResult | Exception
 
 
 class GroupCommitter:
-    """A thread that commits queued arrivals in batches and resolves their futures."""
+    """A thread that commits queued arrivals in batches and answers their awaiters."""
 
     def __init__(
         self,
@@ -39,20 +44,21 @@ class GroupCommitter:
         self._closed = False
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="corrbot-intake", daemon=True)
+        self._conn: Connection | None = None  # used and closed by the intake thread only
         self.commits = 0  # how many transactions were committed (for tests and benches)
 
     def start(self) -> None:
         self._thread.start()
 
-    def submit(self, arrival: Arrival) -> Future[StoreResult]:
-        """Queue an arrival; the future completes after its commit (or with its error)."""
-        future: Future[StoreResult] = Future()
+    async def store(self, arrival: Arrival) -> StoreResult:
+        """Store the arrival; returns after its commit, or raises the error it met."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[StoreResult] = loop.create_future()
         with self._lock:
             if self._closed:
-                future.set_exception(RuntimeError("intake is shutting down"))
-            else:
-                self._queue.put((arrival, future))
-        return future
+                raise RuntimeError("intake is shutting down")
+            self._queue.put((arrival, loop, future))
+        return await future
 
     def stop(self) -> None:
         """Commit everything already submitted, then end the thread."""
@@ -64,36 +70,76 @@ class GroupCommitter:
         self._thread.join()
 
     def _run(self) -> None:
-        stopping = False
-        while not stopping:
-            first = self._queue.get()
-            if first is None:
-                break
-            batch = [first]
-            while len(batch) < self.max_batch:
-                try:
-                    job = self._queue.get_nowait()
-                except queue.Empty:
+        try:
+            stopping = False
+            while not stopping:
+                first = self._queue.get()
+                if first is None:
                     break
-                if job is None:
-                    stopping = True
-                    break
-                batch.append(job)
-            self._commit(batch)
+                batch = [first]
+                while len(batch) < self.max_batch:
+                    try:
+                        job = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if job is None:
+                        stopping = True
+                        break
+                    batch.append(job)
+                self._commit(batch)
+        finally:
+            self._drop_connection()
+
+    def _connection(self) -> Connection | None:
+        if self._conn is None:
+            try:
+                self._conn = intake_sql.autocommit(self.runtime.engine).connect()
+            except Exception:  # store_many's retries will meet and log it
+                log.debug("intake cannot connect", exc_info=True)
+        return self._conn
+
+    def _drop_connection(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:
+                log.debug("closing the intake connection failed", exc_info=True)
+            self._conn = None
 
     def _commit(self, batch: list[_Job]) -> None:
+        arrivals = [arrival for arrival, _, _ in batch]
+        results: list[_Outcome]
         try:
-            results = store_many(self.runtime, [arrival for arrival, _ in batch])
+            results = list(store_many(self.runtime, arrivals, self._connection()))
         except Exception as exc:  # the thread must survive anything
             log.exception("intake batch failed")
             results = [exc] * len(batch)
+        conn = self._conn
+        if conn is not None and (conn.invalidated or conn.in_transaction()):
+            # The connection broke (the retries used fresh ones): start afresh.
+            self._drop_connection()
         self.commits += 1
-        fresh = False
-        for (_, future), result in zip(batch, results, strict=True):
-            if isinstance(result, Exception):
-                future.set_exception(result)
-            else:
-                fresh = fresh or not result.duplicate
-                future.set_result(result)
-        if fresh and self.on_stored is not None:
+        answers: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[StoreResult], _Outcome]]]
+        answers = {}
+        for (_, loop, future), result in zip(batch, results, strict=True):
+            answers.setdefault(loop, []).append((future, result))
+        for loop, pairs in answers.items():
+            try:
+                loop.call_soon_threadsafe(_answer, pairs)
+            except RuntimeError:  # the loop is closed: nobody is waiting any more
+                log.debug("event loop closed before %d answers", len(pairs))
+        if self.on_stored is not None and any(
+            isinstance(r, StoreResult) and not r.duplicate for r in results
+        ):
             self.on_stored()
+
+
+def _answer(pairs: list[tuple[asyncio.Future[StoreResult], _Outcome]]) -> None:
+    """In the event loop: complete each awaiter (a client that left has cancelled its own)."""
+    for future, result in pairs:
+        if future.done():
+            continue
+        if isinstance(result, Exception):
+            future.set_exception(result)
+        else:
+            future.set_result(result)

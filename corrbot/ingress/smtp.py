@@ -72,7 +72,7 @@ class ListenerHandler:
                 envelope_from=envelope.mail_from,
                 envelope_to=tuple(envelope.rcpt_tos),
             )
-            result = await asyncio.wrap_future(self.committer.submit(arrival))
+            result = await self.committer.store(arrival)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -81,12 +81,13 @@ class ListenerHandler:
             return "\r\n".join([TEMPFAIL] * replies)
         finally:
             self.inflight -= 1
-        log.info(
-            "<%s> %s as row %d",
-            header_message_id(raw),
-            "duplicate" if result.duplicate else "stored",
-            result.row_id,
-        )
+        if log.isEnabledFor(logging.INFO):  # reading the header again costs the event loop
+            log.info(
+                "<%s> %s as row %d",
+                header_message_id(raw),
+                "duplicate" if result.duplicate else "stored",
+                result.row_id,
+            )
         return "\r\n".join(["250 2.0.0 OK: queued"] * replies)
 
     async def handle_exception(self, error: Exception) -> str:
