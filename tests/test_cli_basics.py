@@ -204,3 +204,43 @@ def test_an_unforeseen_error_is_one_line_not_a_traceback(
     assert exited.value.code == 1
     err = capsys.readouterr().err
     assert err.strip() == "Error: KeyError: 'surprise' (corrbot -v … shows more)"
+
+
+@pytest.mark.parametrize(
+    ("command", "shown"),
+    [
+        (["tick"], "--as-of ISO-DATETIME"),
+        (["report", "preview"], "--as-of ISO-DATETIME"),
+        (["messages"], "--since ISO-DATETIME"),
+        (["export", "mapping"], "-o FILE"),
+        (["archive", "export"], "-o FILE"),
+        (["members", "add"], "--stakeholder GROUP"),
+        (["members", "add"], "--country CC"),
+    ],
+)
+def test_help_shows_options_as_spec_writes_them(command: list[str], shown: str) -> None:
+    result = CliRunner().invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0 and shown in result.output
+
+
+def test_every_option_says_what_it_is_for() -> None:
+    import click
+
+    def commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+        found: list[tuple[str, ...]] = []
+        for name, sub in group.commands.items():
+            if isinstance(sub, click.Group):
+                found += commands(sub, (*path, name))
+            else:
+                found.append((*path, name))
+        return found
+
+    bare = []
+    for path in commands(cli):
+        command = cli
+        for name in path:
+            assert isinstance(command, click.Group)
+            command = command.commands[name]
+        options = [p for p in command.params if isinstance(p, click.Option)]
+        bare += [f"{' '.join(path)} {p.opts[0]}" for p in options if not p.help]
+    assert bare == []

@@ -16,8 +16,15 @@ def export() -> None:
 
 
 @export.command("mapping")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True)
-@click.option("-o", "output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="File format.")
+@click.option(
+    "-o",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    metavar="FILE",
+    help="The file to write.",
+)
 @click.pass_context
 @user_errors
 def mapping(ctx: click.Context, fmt: str, output: Path) -> None:

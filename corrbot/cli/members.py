@@ -21,8 +21,15 @@ def members() -> None:
 @members.command("add")
 @click.argument("email")
 @click.option("--name", required=True, help="The member's name, as reports show it.")
-@click.option("--stakeholder", required=True, help=", ".join(STAKEHOLDER_GROUPS))
-@click.option("--role", default="member", show_default=True, help=", ".join(ROLES))
+@click.option(
+    "--stakeholder",
+    required=True,
+    metavar="GROUP",
+    help="Stakeholder group: " + ", ".join(STAKEHOLDER_GROUPS) + ".",
+)
+@click.option(
+    "--role", default="member", show_default=True, metavar="ROLE", help=", ".join(ROLES) + "."
+)
 @click.option("--org", default=None, help="Organisation the member belongs to.")
 @click.option("--country", default=None, metavar="CC", help="Two-letter country code, e.g. FR.")
 @click.pass_context

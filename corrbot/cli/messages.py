@@ -27,8 +27,20 @@ def _since(value: str | None) -> datetime | None:
 
 
 @click.command("messages")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
-@click.option("--since", default=None, help="Only messages dated at or after this ISO date-time.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format (json adds each message's new_text).",
+)
+@click.option(
+    "--since",
+    default=None,
+    metavar="ISO-DATETIME",
+    help="Only messages dated at or after this time.",
+)
 @click.pass_context
 @user_errors
 def messages(ctx: click.Context, fmt: str, since: str | None) -> None:
@@ -58,7 +70,14 @@ def archive() -> None:
 
 
 @archive.command("export")
-@click.option("-o", "output", required=True, type=click.Path(dir_okay=False, writable=True))
+@click.option(
+    "-o",
+    "output",
+    required=True,
+    metavar="FILE",
+    type=click.Path(dir_okay=False, writable=True),
+    help="The mbox file to write.",
+)
 @click.pass_context
 @user_errors
 def export(ctx: click.Context, output: str) -> None:

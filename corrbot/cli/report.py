@@ -15,7 +15,12 @@ def report() -> None:
 
 @report.command("preview")
 @click.argument("kind")
-@click.option("--as-of", default=None, help="ISO date-time to report as of (default: now).")
+@click.option(
+    "--as-of",
+    default=None,
+    metavar="ISO-DATETIME",
+    help="Report as of this time, e.g. 2013-11-29T17:00:00 (default: now).",
+)
 @click.pass_context
 @user_errors
 def preview_cmd(ctx: click.Context, kind: str, as_of: str | None) -> None:

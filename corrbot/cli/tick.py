@@ -9,7 +9,12 @@ from corrbot.tick import run_tick
 
 
 @click.command("tick")
-@click.option("--as-of", default=None, help="ISO date-time to act as of (default: now).")
+@click.option(
+    "--as-of",
+    default=None,
+    metavar="ISO-DATETIME",
+    help="Act as of this time, e.g. 2013-11-29T17:00:00 (default: now).",
+)
 @click.pass_context
 @user_errors
 def tick(ctx: click.Context, as_of: str | None) -> None:
