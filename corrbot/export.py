@@ -25,7 +25,7 @@ from corrbot.reports.mapping import IssueMapping, load_mapping
 from corrbot.templating import Renderer
 
 COLUMNS = (
-    "issue",
+    "issue number",
     "issue title",
     "mechanism",
     "body",

@@ -93,6 +93,12 @@ def test_export_mapping_in_three_formats(run: Run, tmp_path: Path) -> None:
     assert code == 0 and "wrote 2 mapping entries" in out
     rows = list(csv.reader(io.StringIO((tmp_path / "m.csv").read_text())))
     assert tuple(rows[0]) == COLUMNS
+    # SPEC's words: issue number, issue title, mechanism, body, status, gap,
+    # consensus state, contributors (then the agreed text of a decided option)
+    assert rows[0][:8] == [
+        "issue number", "issue title", "mechanism", "body", "status", "gap",
+        "consensus state", "contributors",
+    ]  # fmt: skip
     assert rows[1] == [
         "3",
         "Spam",
