@@ -40,6 +40,7 @@ _ANGLED = re.compile(r"<([^<>]+)>")
 _MAX_ID = 900  # the column holds 998; leave room and never fail on a silly header
 
 Fill = Callable[[int, dict[str, object]], Any]
+_ROW_KEY = ("group_id", "message_id")  # what a placeholder already has
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,39 @@ def _results(plan: _Plan, keys: Sequence[tuple[str, str]]) -> list[StoreResult]:
     return done
 
 
+def _store_pg(
+    runtime: Runtime, arrivals: Sequence[Arrival], conn: Connection, now: datetime
+) -> list[StoreResult]:
+    """PostgreSQL: one round trip stores the batch (instead of six: BEGIN, look-up,
+    blobs, rows, COMMIT), after each of which the intake thread must win the GIL
+    back from the event loop. In autocommit the statement returns after its commit.
+
+    The rows are planned as if all were new; the statement stores those whose
+    Message-ID it does not find and reports the others: repeats, or placeholders,
+    which an ordinary transaction then fills (rare: a parent after its reply).
+    """
+    keys = _keys(arrivals)
+    plan = _plan(runtime.group_id, arrivals, keys, {}, now)
+    if not plan.inserts:
+        return []
+    stored = intake_sql.store_batch_pg(conn, plan.blobs, plan.inserts)
+    fills: list[tuple[int, dict[str, object]]] = []
+    blobs: list[dict[str, object]] = []
+    for index, row in zip(plan.insert_at, plan.inserts, strict=True):
+        row_id, placeholder, added = stored[keys[index][1]]
+        plan.results[index] = StoreResult(row_id, not added and not placeholder)
+        if placeholder and not added:
+            raw = arrivals[index].raw
+            blobs.append({"sha256": row["sha256"], "size": len(raw), "data": raw})
+            fills.append((row_id, {k: v for k, v in row.items() if k not in _ROW_KEY}))
+    if fills:
+        with runtime.engine.begin() as tx:
+            intake_sql.insert_blobs(tx, blobs)
+            for row_id, values in fills:
+                intake_sql.fill_placeholder(tx, row_id, values)
+    return _results(plan, keys)
+
+
 def _store_all(
     runtime: Runtime, arrivals: Sequence[Arrival], conn: Connection | None = None
 ) -> list[StoreResult]:
@@ -234,22 +268,11 @@ def _store_all(
     # On PostgreSQL the connection is in autocommit: begin() only marks the batch for
     # SQLAlchemy, and its COMMIT sends nothing.
     with conn.begin():
+        if conn.dialect.name == "postgresql":
+            return _store_pg(runtime, arrivals, conn, now)
+        # SQLite: statements cost no round trip; one transaction, one fsync.
         keys, plan = _planned(conn, runtime.group_id, arrivals, now)
-        if conn.dialect.name != "postgresql":
-            # SQLite: statements cost no round trip; one transaction, one fsync.
-            _write(conn, plan, keys, partial(intake_sql.fill_placeholder, conn))
-        elif plan.fills:  # a placeholder to fill (rare): an ordinary transaction
-            with runtime.engine.begin() as tx:
-                _write(tx, plan, keys, partial(intake_sql.fill_placeholder, tx))
-        elif plan.inserts:
-            # PostgreSQL: one statement writes and commits the batch, so two round
-            # trips (look-up, insert) instead of six (BEGIN, look-up, blobs, rows,
-            # COMMIT), after each of which the intake thread must win the GIL back
-            # from the event loop. In autocommit a statement returns after its
-            # commit. The look-up outside the writing transaction sees what it would
-            # see inside one (READ COMMITTED); a message stored meanwhile by another
-            # writer makes the insert fail and the arrivals be retried, as before.
-            _take_ids(plan, keys, intake_sql.insert_batch_pg(conn, plan.blobs, plan.inserts))
+        _write(conn, plan, keys, partial(intake_sql.fill_placeholder, conn))
     return _results(plan, keys)
 
 

@@ -32,29 +32,44 @@ _INSERT_BLOBS: dict[str, Insert] = {
 # (unique among the rows). Asking SQLAlchemy to sort them makes it insert one row
 # per statement on SQLite.
 _INSERT_MESSAGES = insert(Message).returning(Message.message_id, Message.id)
-# PostgreSQL, one statement per batch: the blobs (a data-modifying WITH; the rows'
-# foreign key is checked at the end of the statement) and the rows, from arrays, so
-# the text never changes and the server prepares it once. ORDER BY n: ids in arrival
-# order. Columns and values as `corrbot.intake` plans them; the JSON lists the model
-# defaults to [] are [] here too.
-_PG_INSERT = text("""
-WITH blob AS (
+# PostgreSQL, one statement per batch, its own transaction (autocommit): it looks the
+# Message-IDs up, inserts the rows not yet stored and their blobs (a data-modifying
+# WITH; the rows' foreign key is checked at the end of the statement), and returns
+# both. All in one snapshot: a row stored meanwhile by another writer makes the insert
+# fail (unique key) and the batch be retried, as a separate look-up would. From
+# arrays, so the text never changes and the server prepares it once; ORDER BY n: ids
+# in arrival order. Columns and values as `corrbot.intake` plans them (one row per
+# Message-ID); the JSON lists the model defaults to [] are [] here too.
+_PG_BATCH = text("""
+WITH incoming AS (
+    SELECT * FROM unnest(CAST(:message_id AS VARCHAR[]), CAST(:placeholder AS BOOLEAN[]),
+        CAST(:sha256 AS VARCHAR[]), CAST(:via AS VARCHAR[]),
+        CAST(:envelope_from AS VARCHAR[]), CAST(:envelope_to AS JSON[]),
+        CAST(:no_deliver AS BOOLEAN[]), CAST(:stage AS VARCHAR[]))
+        WITH ORDINALITY AS m(message_id, placeholder, sha256, via, envelope_from,
+            envelope_to, no_deliver, stage, n)
+), known AS (
+    SELECT message_id, id, placeholder FROM message
+    WHERE group_id = :group_id AND message_id = ANY(CAST(:message_id AS VARCHAR[]))
+), fresh AS (
+    SELECT * FROM incoming WHERE message_id NOT IN (SELECT message_id FROM known)
+), blob AS (
     INSERT INTO raw_blob (sha256, size, data)
     SELECT * FROM unnest(CAST(:blob_sha256 AS VARCHAR[]), CAST(:blob_size AS INTEGER[]),
-        CAST(:blob_data AS BYTEA[]))
+        CAST(:blob_data AS BYTEA[])) AS b(sha256, size, data)
+    WHERE b.sha256 IN (SELECT sha256 FROM fresh)
     ON CONFLICT DO NOTHING
+), added AS (
+    INSERT INTO message (group_id, message_id, placeholder, sha256, received_at, via,
+        envelope_from, envelope_to, no_deliver, stage, "references", attachments, defects)
+    SELECT :group_id, message_id, placeholder, sha256, :received_at, via, envelope_from,
+        envelope_to, no_deliver, stage, '[]', '[]', '[]'
+    FROM fresh ORDER BY n
+    RETURNING message_id, id
 )
-INSERT INTO message (group_id, message_id, placeholder, sha256, received_at, via,
-    envelope_from, envelope_to, no_deliver, stage, "references", attachments, defects)
-SELECT :group_id, m.message_id, m.placeholder, m.sha256, :received_at, m.via,
-    m.envelope_from, m.envelope_to, m.no_deliver, m.stage, '[]', '[]', '[]'
-FROM unnest(CAST(:message_id AS VARCHAR[]), CAST(:placeholder AS BOOLEAN[]),
-    CAST(:sha256 AS VARCHAR[]), CAST(:via AS VARCHAR[]), CAST(:envelope_from AS VARCHAR[]),
-    CAST(:envelope_to AS JSON[]), CAST(:no_deliver AS BOOLEAN[]), CAST(:stage AS VARCHAR[]))
-    WITH ORDINALITY AS m(message_id, placeholder, sha256, via, envelope_from, envelope_to,
-        no_deliver, stage, n)
-ORDER BY m.n
-RETURNING message_id, id
+SELECT message_id, id, placeholder, false AS added FROM known
+UNION ALL
+SELECT message_id, id, false, true FROM added
 """)
 _PG_COLUMNS = ("message_id", "placeholder", "sha256", "via", "envelope_from", "no_deliver", "stage")
 
@@ -90,8 +105,14 @@ def insert_messages(conn: Connection, rows: Sequence[Row]) -> dict[str, int]:
     return {mid: row_id for mid, row_id in conn.execute(_INSERT_MESSAGES, rows)}
 
 
-def insert_batch_pg(conn: Connection, blobs: Sequence[Row], rows: Sequence[Row]) -> dict[str, int]:
-    """PostgreSQL: blobs and rows in one statement (all rows share group and time)."""
+def store_batch_pg(
+    conn: Connection, blobs: Sequence[Row], rows: Sequence[Row]
+) -> dict[str, tuple[int, bool, bool]]:
+    """PostgreSQL: store the rows not stored yet, with their blobs, in one statement.
+
+    message_id -> (row id, is a placeholder, added now) for every row given; the
+    rows share group and time.
+    """
     params: dict[str, object] = {
         "blob_sha256": [blob["sha256"] for blob in blobs],
         "blob_size": [blob["size"] for blob in blobs],
@@ -101,12 +122,15 @@ def insert_batch_pg(conn: Connection, blobs: Sequence[Row], rows: Sequence[Row])
         "envelope_to": [json.dumps(row["envelope_to"]) for row in rows],
     }
     params.update({name: [row[name] for row in rows] for name in _PG_COLUMNS})
-    return {mid: row_id for mid, row_id in conn.execute(_PG_INSERT, params)}
+    return {
+        mid: (row_id, bool(ph), bool(added))
+        for mid, row_id, ph, added in conn.execute(_PG_BATCH, params)
+    }
 
 
 def autocommit(engine: Engine) -> Engine:
     """The engine for `store_many`'s connections: autocommit on PostgreSQL, where
-    `insert_batch_pg` is its own transaction; SQLite as it is."""
+    `store_batch_pg` is its own transaction; SQLite as it is."""
     if engine.dialect.name == "postgresql":
         return engine.execution_options(isolation_level="AUTOCOMMIT")
     return engine
