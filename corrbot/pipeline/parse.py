@@ -58,11 +58,13 @@ def _parse(ctx: MessageContext) -> bool:
         _quarantine(message, "the raw bytes of this message are missing")
         return False
     if ctx.ahead is not None:
-        # Read ahead by the import's worker: its fields, and the headers parsed again
-        # here for the rules (the bare parse is the cheap part).
+        # Read ahead by the import's worker: its fields, and the parsed mail it sent
+        # (parsed again here only if it sent none).
         for name, value in ctx.ahead.fields.items():
             setattr(message, name, value)
-        ctx.parsed = BytesParser(policy=compat32).parsebytes(blob.data)
+        ctx.parsed = ctx.ahead.parsed()
+        if ctx.parsed is None:
+            ctx.parsed = BytesParser(policy=compat32).parsebytes(blob.data)
         problem = ctx.ahead.problem
     else:
         ctx.parsed, problem = read_message(message, blob.data)
@@ -74,7 +76,11 @@ def _parse(ctx: MessageContext) -> bool:
 
 def read_message(message: Message, data: bytes) -> tuple[EmailMessage, str | None]:
     """Fill the row's fields from raw bytes (no database); (parsed mail, why unreadable)."""
-    msg = BytesParser(policy=compat32).parsebytes(data)
+    return read_parsed(message, BytesParser(policy=compat32).parsebytes(data))
+
+
+def read_parsed(message: Message, msg: EmailMessage) -> tuple[EmailMessage, str | None]:
+    """``read_message`` of an already parsed mail."""
     defects: list[str] = []
     date, date_problem = header_date(msg)
     if date_problem:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import mailbox
 from collections.abc import Callable
+from email.message import Message as EmailMessage
+from email.parser import BytesParser
+from email.policy import compat32
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,7 @@ from corrbot.intake import store_message
 from corrbot.issue_list import import_issues, read_issue_list
 from corrbot.model import Message, Tag
 from corrbot.pipeline import parse_ahead
+from corrbot.pipeline.parse import read_message
 from corrbot.pipeline.runner import process_pending
 from corrbot.runtime import Runtime
 from tests.mail import make_mail
@@ -118,3 +122,27 @@ def test_an_import_read_ahead_stores_what_one_process_stores(
             )
     process_pending(plain)  # one message per transaction, no worker
     assert _rows(ahead) == _rows(plain)
+
+
+def test_the_reading_carries_the_mail_as_a_bare_parse_leaves_it() -> None:
+    # Reading a part with broken base64 notes a defect on that part: the runner's
+    # rules must get the mail as parsed, not as the worker's reading left it.
+    raw = (
+        b"From: ana@example.org\r\nSubject: broken\r\nMessage-ID: <b64@x>\r\n"
+        b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n"
+        b"--XX\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        b"SGVsbG8gd29y=bGQ*\r\n--XX--\r\n"
+    )
+    fresh = BytesParser(policy=compat32).parsebytes(raw)
+    reading = parse_ahead.prepare((1, "b64@x", None, raw))
+    assert reading is not None and reading.problem is None
+    shipped = reading.parsed()
+    assert shipped is not None
+    assert shipped.as_bytes() == fresh.as_bytes()
+    assert [part.defects for part in shipped.walk()] == [part.defects for part in fresh.walk()]
+    assert any(part.defects for part in _read(raw).walk())
+
+
+def _read(raw: bytes) -> EmailMessage:
+    parsed, _ = read_message(Message(message_id="b64@x"), raw)
+    return parsed
