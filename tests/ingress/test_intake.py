@@ -7,10 +7,10 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from corrbot.db import transaction
-from corrbot.intake import Arrival, StoreResult, header_message_id, store_many
+from corrbot.intake import Arrival, StoreResult, header_message_id, store_arrivals, store_many
 from corrbot.model import Message, RawBlob
 from corrbot.runtime import Runtime
-from tests.mail import make_mail
+from tests.mail import LIST, make_mail
 
 MakeRuntime = Callable[..., Runtime]
 
@@ -68,3 +68,64 @@ def test_message_id_header_forms() -> None:
     assert header_message_id(b"Subject: x\n\nMessage-ID: <in-body@b>\n") is None
     assert header_message_id(b"Message-ID: <>\n\n") is None
     assert header_message_id(b"Message-ID: <" + b"x" * 2000 + b">\n\n") == "x" * 900
+
+
+def _columns(runtime: Runtime, row_id: int) -> dict[str, object]:
+    """A stored row's columns, less those that differ between two messages anyway."""
+    with runtime.sessions() as session:
+        row = session.get(Message, row_id)
+        assert row is not None
+        blob = session.get(RawBlob, row.sha256)
+        assert blob is not None and blob.size == len(blob.data)
+        skip = {"id", "message_id", "sha256"}
+        return {
+            c.key: getattr(row, c.key) for c in Message.__mapper__.column_attrs if c.key not in skip
+        }
+
+
+def test_a_batch_writes_the_rows_a_session_writes(db_url: str, make_runtime: MakeRuntime) -> None:
+    """store_many's batch statements (one on PostgreSQL) and store_arrivals agree, column
+    for column, on new rows, repeats and a placeholder filled in the same batch."""
+    runtime = make_runtime(db_url)
+    with transaction(runtime.sessions) as session:
+        for tag in ("m", "s"):
+            session.add(
+                Message(group_id=runtime.group_id, message_id=f"{tag}-parent@x", placeholder=True)
+            )
+    stored = make_mail("z@example.org", "Old", "body", message_id="old@x")
+    assert isinstance(store_many(runtime, [Arrival(stored, "imap")])[0], StoreResult)
+
+    def arrivals(tag: str) -> list[Arrival]:
+        mails = [
+            make_mail("a@example.org", f"{tag} {n}", "body", message_id=f"{tag}{n}@x")
+            for n in range(3)
+        ]
+        parent = make_mail("p@example.org", "Parent", "body", message_id=f"{tag}-parent@x")
+        no_id = f"From: b@example.org\nSubject: {tag}\n\nbody\n".encode()
+        return [
+            Arrival(mails[0], "smtp", "s@example.org", (LIST, "cg-owner@lists.example.org")),
+            Arrival(parent, "lmtp", None, (LIST,)),
+            Arrival(stored, "smtp", "s@example.org", (LIST,)),
+            Arrival(mails[1], "file", no_deliver=True),
+            Arrival(no_id, "smtp", "\x00odd@example.org"),
+            Arrival(mails[0], "smtp"),
+            Arrival(mails[2], "smtp", "s@example.org", (LIST,)),
+        ]
+
+    batch = store_many(runtime, arrivals("m"))
+    with transaction(runtime.sessions) as session:
+        single = store_arrivals(session, runtime.group_id, arrivals("s"), runtime.clock)
+    assert all(isinstance(r, StoreResult) for r in batch)
+    for results in (batch, single):
+        ok = [r for r in results if isinstance(r, StoreResult)]
+        assert [r.duplicate for r in ok] == [False, False, True, False, False, True, False]
+        assert ok[5].row_id == ok[0].row_id
+        new = [ok[i].row_id for i in (0, 3, 4, 6)]
+        assert new == sorted(new)  # arrival order
+    for one, other in zip(batch, single, strict=True):
+        assert isinstance(one, StoreResult) and isinstance(other, StoreResult)
+        assert _columns(runtime, one.row_id) == _columns(runtime, other.row_id)
+    filled = batch[1]
+    assert isinstance(filled, StoreResult)
+    parent = _columns(runtime, filled.row_id)
+    assert parent["placeholder"] is False and parent["via"] == "lmtp"

@@ -194,3 +194,27 @@ def test_concurrent_clients_are_all_stored(
     assert errors == []
     assert replies == [{}] * 100
     assert stored_count(runtime) == 100
+
+
+def test_a_cut_database_connection_costs_no_451(
+    pg_server: Any, make_runtime: MakeRuntime, listen: Listen
+) -> None:
+    """The intake thread keeps one connection; when the server drops it, the batch is
+    retried on fresh ones and the next connection is new. (PostgreSQL: SQLite has no
+    connection to cut.)"""
+    runtime = make_runtime(pg_server.create_database("cut_connection"), listener_config())
+    handle = listen(runtime)
+    with _client(handle) as client:
+        assert client.sendmail("a@example.org", [LIST], _mail("a@example.org", "1", "b")) == {}
+        with runtime.engine.connect() as conn:
+            cut = conn.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalar()
+        assert cut and cut >= 1
+        for n in (2, 3):
+            raw = _mail("a@example.org", str(n), "b")
+            assert client.sendmail("a@example.org", [LIST], raw) == {}
+    assert stored_count(runtime) == 3
