@@ -7,7 +7,8 @@ the same transaction, so a crash before the commit loses the claim together with
 the queued mail, and the next tick sends the report; after the commit both exist.
 
 An update report covers the posts received after the previous update report's
-period ended (or since the group was created) up to its deadline. A report claimed
+period ended (the first one: since the group was created, or since its first
+message if that is older) up to its deadline. A report claimed
 more than a tick's slack after its due time says it is late.
 """
 
@@ -22,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from corrbot.model import Deadline, Group, Report
+from corrbot.model import Deadline, Group, Message, Report
 from corrbot.outbound.compose import Attachment, compose
 from corrbot.outbound.queue import enqueue
 from corrbot.reports.collect import collect_update
@@ -55,8 +56,15 @@ def previous_end(session: Session, group_id: int, exclude_key: str | None = None
     end = session.scalar(query)
     if end is not None:
         return end
+    # The first report covers everything before it: the group's start, or its first
+    # message if that is older (an archive imported, or replayed, after `init`).
     group = session.get(Group, group_id)
     assert group is not None
+    first = session.scalar(
+        select(func.min(Message.received_at)).where(Message.group_id == group_id)
+    )
+    if first is not None and first <= group.created_at:
+        return first - timedelta(microseconds=1)  # periods exclude their start
     return group.created_at
 
 
@@ -76,8 +84,9 @@ def build(
     context = base_context(runtime, kind=kind, key=key, now=now)
     context.update(due=due, late=late)
     if kind == "update-report":
-        start = previous_end(session, group_id, exclude_key=key)
-        context["data"] = collect_update(session, group_id, start, min(due, now))
+        end = min(due, now)
+        start = min(previous_end(session, group_id, exclude_key=key), end)
+        context["data"] = collect_update(session, group_id, start, end)
         return Built(context, [], start)
     doc = collect_document(session, group_id, kind)
     context.update(doc=doc, mapping=doc.mapping, referred=doc.referred)
