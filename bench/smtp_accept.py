@@ -34,7 +34,7 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from corrbot.clock import SystemClock
 from corrbot.config import parse_settings
@@ -85,6 +85,16 @@ def build(url: str, home: Path) -> Runtime:
     with transaction(runtime.sessions) as session:
         sync_group(session, settings, runtime.clock)
     return runtime
+
+
+def durability(runtime: Runtime) -> str:
+    """The server settings that decide what a commit costs (the figures depend on them)."""
+    if runtime.engine.dialect.name != "postgresql":
+        return " (synchronous=FULL, WAL)"
+    with runtime.engine.connect() as conn:
+        fsync = conn.execute(text("SHOW fsync")).scalar()
+        sync = conn.execute(text("SHOW synchronous_commit")).scalar()
+    return f" (fsync={fsync}, synchronous_commit={sync})"
 
 
 def smtp_source(port: int, messages: int, sessions: int, size: int) -> tuple[float, int]:
@@ -158,7 +168,7 @@ def main() -> int:
         dialect = runtime.engine.dialect.name
         print(
             f"smtp-source: {args.messages} messages of {args.size} body bytes "
-            f"over {args.sessions} connections; corrbot on {dialect}"
+            f"over {args.sessions} connections; corrbot on {dialect}{durability(runtime)}"
         )
         bare_s, bare_acked, bare_seen = run_bare(args.messages, args.sessions, args.size)
         ours_s, ours_acked, rows, commits = run_corrbot(
