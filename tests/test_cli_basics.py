@@ -244,3 +244,31 @@ def test_every_option_says_what_it_is_for() -> None:
         options = [p for p in command.params if isinstance(p, click.Option)]
         bare += [f"{' '.join(path)} {p.opts[0]}" for p in options if not p.help]
     assert bare == []
+
+
+def test_as_of_without_an_offset_is_in_the_group_timezone(
+    sqlite_url: str, write_config: Callable[..., Path]
+) -> None:
+    """update-1 is due 2013-11-29T17:00:00 in New York (22:00 UTC), read like the config."""
+    from tests.conftest import BASE_CONFIG
+
+    base = BASE_CONFIG.replace(
+        'coordinators = ["coordinator@example.org"]',
+        'coordinators = ["coordinator@example.org"]\ntimezone = "America/New_York"',
+    )
+    config = str(write_config(sqlite_url, base=base))
+
+    def tick(at: str) -> str:
+        result = CliRunner().invoke(cli, ["--config", config, "tick", "--as-of", at])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert CliRunner().invoke(cli, ["--config", config, "init"]).exit_code == 0
+    assert "sent 0 reports" in tick("2013-11-29T16:59:00")
+    assert "sent 0 reports" in tick("2013-11-29T21:59:00+00:00")  # an offset is kept
+    assert "sent 1 reports" in tick("2013-11-29T17:00:00")
+    preview = CliRunner().invoke(
+        cli,
+        ["--config", config, "report", "preview", "update-report", "--as-of", "2013-11-29T17:00"],
+    )
+    assert preview.exit_code == 0 and "to 2013-11-29 17:00" in preview.output

@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import click
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
@@ -46,11 +47,13 @@ def runtime_of(ctx: click.Context, clock: Clock | None = None) -> Runtime:
     return runtime
 
 
-def parse_as_of(value: str | None) -> Clock:
+def parse_as_of(value: str | None, zone: str = "UTC") -> Clock:
+    """`--as-of`: without an offset, a time in the group's zone, as the deadlines are."""
     if not value:
         return SystemClock()
     try:
-        return FixedClock(to_utc_naive(datetime.fromisoformat(value)))
+        at = datetime.fromisoformat(value)
+        return FixedClock(to_utc_naive(at if at.tzinfo else at.replace(tzinfo=ZoneInfo(zone))))
     except ValueError:
         raise click.BadParameter(
             f"{value!r} is not an ISO date-time", param_hint="--as-of"

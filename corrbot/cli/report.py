@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from corrbot.cli.common import parse_as_of, runtime_of, user_errors
+from corrbot.cli.common import parse_as_of, runtime_of, settings_of, user_errors
 from corrbot.reports.preview import KINDS, UnknownKind, preview
 
 
@@ -19,7 +19,8 @@ def report() -> None:
     "--as-of",
     default=None,
     metavar="ISO-DATETIME",
-    help="Report as of this time, e.g. 2013-11-29T17:00:00 (default: now).",
+    help="Report as of this time, e.g. 2013-11-29T17:00:00, in [group] timezone unless it "
+    "has an offset (default: now).",
 )
 @click.pass_context
 @user_errors
@@ -29,7 +30,8 @@ def preview_cmd(ctx: click.Context, kind: str, as_of: str | None) -> None:
     KIND is a deadline kind (update-report, initial-output, final-document),
     digest (the coordinators') or member-digest.
     """
-    runtime = runtime_of(ctx, parse_as_of(as_of))
+    zone = settings_of(ctx).group.timezone
+    runtime = runtime_of(ctx, parse_as_of(as_of, zone))
     try:
         rendered = preview(runtime, kind)
     except UnknownKind:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from corrbot.cli.common import parse_as_of, runtime_of, user_errors
+from corrbot.cli.common import parse_as_of, runtime_of, settings_of, user_errors
 from corrbot.tick import run_tick
 
 
@@ -13,11 +13,13 @@ from corrbot.tick import run_tick
     "--as-of",
     default=None,
     metavar="ISO-DATETIME",
-    help="Act as of this time, e.g. 2013-11-29T17:00:00 (default: now).",
+    help="Act as of this time, e.g. 2013-11-29T17:00:00, in [group] timezone unless it "
+    "has an offset (default: now).",
 )
 @click.pass_context
 @user_errors
 def tick(ctx: click.Context, as_of: str | None) -> None:
     """Close items, send referrals and due reports, retry deliveries."""
-    runtime = runtime_of(ctx, parse_as_of(as_of))
+    zone = settings_of(ctx).group.timezone
+    runtime = runtime_of(ctx, parse_as_of(as_of, zone))
     click.echo(str(run_tick(runtime)))
