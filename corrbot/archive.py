@@ -24,6 +24,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from corrbot.model import Message, Position, RawBlob, Tag, Thread
+from corrbot.understand.quotes import new_text
 
 FIELDS = (
     "message_id",
@@ -125,8 +126,16 @@ def _rows(session: Session, ids: list[int]) -> Iterator[ArchiveRow]:
             tasks=" ".join(sorted(tags[(row_id, "task")])),
             issues=" ".join(sorted(tags[(row_id, "issue")], key=_number_first)),
             position="; ".join(positions[row_id]),
-            new_text=message.new_text or "",
+            new_text=_new_text(message),
         )
+
+
+def _new_text(message: Message) -> str:
+    """What the pipeline read as new; a message it did not read as a post (held,
+    rejected, a command, owner mail) is read here the same way, from its text."""
+    if message.new_text is not None:
+        return message.new_text
+    return new_text(message.text_body) if message.text_body else ""
 
 
 def _number_first(key: str) -> tuple[int, str]:
