@@ -132,7 +132,8 @@ def open_items(ctx: MessageContext, reading: PostReading) -> list[Item]:
                     stated_at=now,
                 )
             )
-    session.flush()
+    if made:
+        session.flush()
     return [item for item, _ in made]
 
 

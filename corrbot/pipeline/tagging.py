@@ -165,9 +165,11 @@ def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> list[
     """
     existing = {(row.kind, row.key): row for row in tag_rows.rows_of(session, message_id)}
     wanted = {(tag.kind, tag.key): tag for tag in tags}
+    changed = False
     for key, old in existing.items():
         if old.source != "coordinator" and key not in wanted:
             session.delete(old)
+            changed = True
     rows = [old for key, old in existing.items() if old.source == "coordinator" or key in wanted]
     for key, tag in wanted.items():
         row = existing.get(key)
@@ -182,9 +184,11 @@ def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> list[
             )
             session.add(row)
             rows.append(row)
+            changed = True
         elif row.source != "coordinator":
             row.source, row.confidence, row.active = tag.source, tag.confidence, True
-    session.flush()
+    if changed:  # new rows need their ids (the order); nothing else needs a flush here
+        session.flush()
     rows.sort(key=lambda r: r.id)
     tag_rows.written(session, message_id, rows)
     return [

@@ -11,17 +11,26 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 def _lines(new_text: str, key: str) -> list[tuple[int, str]]:
     """(index, value) of every ``KEY: value`` line, value stripped."""
+    if ":" not in new_text:  # most posts: no line can match
+        return []
     pattern = re.compile(r"^\s*" + key + r"\s*:\s*(.*?)\s*$", re.I)
     found = []
-    for index, line in enumerate(new_text.splitlines()):
+    for index, line in enumerate(_split(new_text)):
         match = pattern.match(line)
         if match:
             found.append((index, match.group(1)))
     return found
+
+
+@lru_cache(maxsize=4)
+def _split(new_text: str) -> tuple[str, ...]:
+    # Each post's new text is read for five or six keys in a row.
+    return tuple(new_text.splitlines())
 
 
 def on_behalf_of(new_text: str) -> str | None:
@@ -90,11 +99,9 @@ class TagCorrection:
 
 def tag_correction(new_text: str) -> TagCorrection | None:
     """``Tag: b, #12`` and ``Untag: c`` lines; ``None`` when there are none."""
-    add = _tokens(_lines(new_text, r"tags?"))
-    remove = _tokens(_lines(new_text, r"untags?"))
     if not _lines(new_text, r"(?:un)?tags?"):
         return None
-    return TagCorrection(add, remove)
+    return TagCorrection(_tokens(_lines(new_text, r"tags?")), _tokens(_lines(new_text, r"untags?")))
 
 
 def _tokens(found: list[tuple[int, str]]) -> tuple[str, ...]:
