@@ -163,13 +163,17 @@ def digest_day(runtime: Runtime, now: datetime) -> str | None:
 def period_start(
     session: Session, group_id: int, kind: str, now: datetime, exclude_key: str = ""
 ) -> datetime:
-    """The end of the previous digest of this kind, at most a day back."""
+    """The end of the previous digest of this kind (the first: a day back).
+
+    Never less: a member who chose the digest gets no single copies, so days without
+    a tick (corrbot stopped, a replay's jumps) must not drop posts from the next one.
+    """
     last = session.scalar(
         select(func.max(Report.period_end)).where(
             Report.group_id == group_id, Report.kind == kind, Report.key != exclude_key
         )
     )
-    return max(last, now - timedelta(days=1)) if last else now - timedelta(days=1)
+    return last if last is not None else now - timedelta(days=1)
 
 
 def send_digests(runtime: Runtime) -> int:
