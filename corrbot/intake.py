@@ -9,7 +9,7 @@ listener.
 
 A batch is planned here (which arrivals are new, repeats, or fill a placeholder)
 and written by a few statements whatever its size (`corrbot.intake_sql`): one
-look-up of its Message-IDs, then its blobs and rows; on PostgreSQL both in one
+look-up of its Message-IDs, then its blobs and rows; on PostgreSQL all three in one
 statement that is its own transaction.
 """
 
@@ -227,9 +227,10 @@ def _results(plan: _Plan, keys: Sequence[tuple[str, str]]) -> list[StoreResult]:
 def _store_pg(
     runtime: Runtime, arrivals: Sequence[Arrival], conn: Connection, now: datetime
 ) -> list[StoreResult]:
-    """PostgreSQL: one round trip stores the batch (instead of six: BEGIN, look-up,
-    blobs, rows, COMMIT), after each of which the intake thread must win the GIL
-    back from the event loop. In autocommit the statement returns after its commit.
+    """PostgreSQL: one round trip stores the batch (instead of five: BEGIN, look-up,
+    blobs, rows, COMMIT), after each of which the listener's intake thread must win
+    the GIL back from the event loop. In autocommit the statement returns only
+    after its commit, so the batch may then be acknowledged.
 
     The rows are planned as if all were new; the statement stores those whose
     Message-ID it does not find and reports the others: repeats, or placeholders,
@@ -282,8 +283,9 @@ def store_many(
     """Store and commit the arrivals; each result is a StoreResult or the error it met.
 
     A result is only returned after its commit, so it may be acknowledged. The batch
-    runs on `conn` when given (the listener keeps one); when it fails, each arrival
-    is retried alone on a connection from the pool, in case `conn` is what broke.
+    runs on `conn` when given (the listener keeps one, from `intake_sql.autocommit`);
+    when it fails, each arrival is retried alone on a connection from the pool, in
+    case `conn` is what broke.
     """
     if not arrivals:
         return []
