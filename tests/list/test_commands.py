@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from sqlalchemy import select
+
 from corrbot.db import transaction
-from corrbot.model import Deadline, Issue, Item, Message
+from corrbot.model import Deadline, Issue, Item, Member, Message
 from corrbot.runtime import Runtime
 from tests.list.outbox import REQUEST, last_to, mail, member, message, rows, text
 from tests.mail import feed, make_mail
@@ -52,6 +54,13 @@ def test_whoami_for_a_stranger_and_a_member(group: Runtime) -> None:
     ask(group, "ana@example.org", "whoami")
     body = text(last_to(group, "ana@example.org"))
     assert "Ana Member" in body and "role:              member" in body
+    assert "organisation:" not in body and "country:" not in body  # none recorded
+    with transaction(group.sessions) as session:
+        ana = session.scalars(select(Member).where(Member.email == "ana@example.org")).one()
+        ana.org, ana.country = "Nupef Institute", "BR"
+    ask(group, "ana@example.org", "whoami")
+    body = text(last_to(group, "ana@example.org"))
+    assert "organisation:      Nupef Institute" in body and "country:           BR" in body
 
 
 def test_issues_and_status_read_the_store(group: Runtime) -> None:
