@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -45,6 +47,22 @@ def find_member(session: Session, group_id: int, email: str) -> Member | None:
     if cache is not None:
         cache[key] = found
     return found
+
+
+def preload_members(session: Session, group_id: int, emails: Iterable[str]) -> None:
+    """Look these senders up in one query for ``find_member`` (when it remembers)."""
+    cache: dict[tuple[int, str], Member | None] | None = session.info.get(_CACHE)
+    if cache is None:
+        return
+    wanted = {email.strip().lower() for email in emails} - {a for g, a in cache if g == group_id}
+    if not wanted:
+        return
+    found: dict[tuple[int, str], Member | None] = {(group_id, a): None for a in wanted}
+    rows = session.scalars(
+        select(Member).where(Member.group_id == group_id, Member.email.in_(sorted(wanted)))
+    )
+    found.update(((group_id, row.email), row) for row in rows)
+    cache.update(found)
 
 
 def add_member(

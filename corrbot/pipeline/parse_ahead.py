@@ -186,6 +186,11 @@ class Readings:
         }
         self._failed = False
 
+    def ready(self, row_id: int) -> bool:
+        """Whether ``get`` would answer this row at once (its chunk is read)."""
+        found = self._where.get(row_id)
+        return found is not None and not self._failed and found[1].done()
+
     def get(self, row_id: int) -> Prepared | None:
         """The reading of this row; None when there is none (the runner reads it itself)."""
         found = self._where.get(row_id)

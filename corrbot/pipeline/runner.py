@@ -15,7 +15,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from corrbot.consensus import openers
-from corrbot.members import remember_members
+from corrbot.members import preload_members, remember_members
 from corrbot.model import Group, Message, RawBlob
 from corrbot.pipeline import confirm, parse, tag_rows, thread
 from corrbot.pipeline.context import MessageContext
@@ -111,15 +111,41 @@ def _process_batch(
             )
             rows = _claim(session, ids)
             tag_rows.preload(session, list(rows))
+            warmed: set[int] = set()
             for row_id in ids:
                 if row_id in rows:  # else another worker got there first
-                    ahead = readings.get(row_id) if readings is not None else None
+                    ahead = None
+                    if readings is not None:
+                        ahead = readings.get(row_id)
+                        _warm(session, runtime.group_id, readings, ids, warmed)
                     _run(runtime, session, rows[row_id], routes, ahead)
             del blobs, rows
     except Exception:  # retried one by one below, where the culprit is isolated
         log.warning("a batch of %d messages failed; processing them one by one", len(ids))
         return False
     return True
+
+
+def _warm(
+    session: Session, group_id: int, readings: Readings, ids: list[int], warmed: set[int]
+) -> None:
+    """Look up the senders and referenced messages of the batch's readings ready so far.
+
+    Two queries for every few messages (the worker's readings come ten at a time)
+    instead of one per sender and per referenced Message-ID.
+    """
+    ready = [row_id for row_id in ids if row_id not in warmed and readings.ready(row_id)]
+    warmed.update(ready)
+    found = [p for p in (readings.get(row_id) for row_id in ready) if p is not None]
+    if not found:
+        return
+    preload_members(
+        session, group_id, [p.fields["from_addr"] for p in found if p.fields["from_addr"]]
+    )
+    refs = [
+        ref for p in found for ref in [p.fields["in_reply_to"], *(p.fields["references"] or [])]
+    ]
+    thread.preload_rows(session, group_id, refs)
 
 
 def process_one(

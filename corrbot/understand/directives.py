@@ -21,7 +21,7 @@ def _lines(new_text: str, key: str) -> list[tuple[int, str]]:
     pattern = re.compile(r"^\s*" + key + r"\s*:\s*(.*?)\s*$", re.I)
     found = []
     for index, line in enumerate(_split(new_text)):
-        match = pattern.match(line)
+        match = pattern.match(line) if ":" in line else None
         if match:
             found.append((index, match.group(1)))
     return found

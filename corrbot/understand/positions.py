@@ -88,6 +88,8 @@ def find_position(new_text: str) -> PositionReading:
 
 
 def _line_position(line: str) -> FoundPosition | None:
+    if ":" not in line and "1" not in line and "0" not in line:
+        return None  # neither pattern can match: most lines, tried cheaply
     vote = _VOTE.match(line)
     if vote:
         return FoundPosition(_VOTES[vote.group(1)], _letter(vote.group(2)))

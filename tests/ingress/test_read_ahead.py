@@ -21,6 +21,7 @@ from corrbot.db import transaction
 from corrbot.ingress import files
 from corrbot.intake import store_message
 from corrbot.issue_list import import_issues, read_issue_list
+from corrbot.members import add_member
 from corrbot.model import Message, Tag
 from corrbot.pipeline import parse_ahead
 from corrbot.pipeline.parse import read_message
@@ -44,9 +45,8 @@ def _archive() -> list[bytes]:
             if n % 9 == 0
             else (f"+1\n\nOn Monday someone wrote:\n> Issue 7 quoted, not ours {n}\n")
         )
-        mails.append(
-            make_mail("ana@example.org", subject, body, message_id=f"m{n}@x", in_reply_to=parent)
-        )
+        sender = "bea@example.org" if n % 5 == 0 else "ana@example.org"
+        mails.append(make_mail(sender, subject, body, message_id=f"m{n}@x", in_reply_to=parent))
     return mails
 
 
@@ -62,6 +62,7 @@ def _rows(runtime: Runtime) -> list[tuple[object, ...]]:
                 m.status,
                 m.subject,
                 m.from_addr,
+                m.member_id,
                 m.new_text,
                 by_id.get(m.parent_id or 0),
                 sorted(tags.get(m.id, [])),
@@ -76,6 +77,15 @@ def _group(make_runtime: Callable[..., Runtime], db_url: str, tmp_path: Path) ->
     csv.write_text(ISSUES)
     with transaction(runtime.sessions) as session:
         import_issues(session, runtime.group_id, read_issue_list(csv))
+        # A member among the senders: the batch looks senders up ahead (runner._warm).
+        add_member(
+            session,
+            runtime.group_id,
+            runtime.clock,
+            email="Bea@Example.org",
+            name="Bea",
+            stakeholder="civil-society",
+        )
     return runtime
 
 
@@ -122,6 +132,7 @@ def test_an_import_read_ahead_stores_what_one_process_stores(
             )
     process_pending(plain)  # one message per transaction, no worker
     assert _rows(ahead) == _rows(plain)
+    assert any(row[4] is not None for row in _rows(ahead))  # Bea's posts
 
 
 def test_the_reading_carries_the_mail_as_a_bare_parse_leaves_it() -> None:
