@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import smtplib
+import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -218,3 +220,51 @@ def test_a_cut_database_connection_costs_no_451(
             raw = _mail("a@example.org", str(n), "b")
             assert client.sendmail("a@example.org", [LIST], raw) == {}
     assert stored_count(runtime) == 3
+
+
+def _hold_writes(runtime: Runtime) -> Callable[[], None]:
+    """Block every write to the store until the returned function is called."""
+    if runtime.engine.dialect.name == "sqlite":
+        path = runtime.engine.url.database
+        assert path
+        lite = sqlite3.connect(path, isolation_level=None)
+        lite.execute("BEGIN IMMEDIATE")
+        return lite.close  # closing rolls back
+    conn = runtime.engine.connect()
+    conn.begin()
+    conn.execute(text("LOCK TABLE message IN EXCLUSIVE MODE"))  # readers still pass
+    return conn.close  # closing rolls back
+
+
+def test_a_client_gone_while_its_message_is_committed_does_not_stop_intake(
+    db_url: str, make_runtime: MakeRuntime, listen: Listen
+) -> None:
+    """aiosmtpd cancels the handler of a client that disconnects; the commit still
+    happens, its answer is dropped, and the next client is answered as usual."""
+    runtime = make_runtime(db_url, listener_config())
+    handle = listen(runtime)
+    release = _hold_writes(runtime)
+    try:
+        client = _client(handle)
+        client.ehlo()
+        client.mail("alice@example.org")
+        client.rcpt(LIST)
+        client.putcmd("data")
+        assert client.getreply()[0] == 354
+        client.send(_mail("alice@example.org", "Gone", "body", message_id="gone@x") + b".\r\n")
+        deadline = time.monotonic() + 10
+        while not handle.handler.inflight and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert handle.handler.inflight == 1  # waiting for its commit
+        client.close()
+        while handle.handler.inflight and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert handle.handler.inflight == 0  # cancelled by aiosmtpd
+    finally:
+        release()
+    with smtplib.SMTP(handle.host, handle.port, timeout=10) as client:
+        raw = _mail("bob@example.org", "Next", "body", message_id="next@x")
+        assert client.sendmail("bob@example.org", [LIST], raw) == {}
+    with runtime.sessions() as session:
+        ids = set(session.scalars(select(Message.message_id)))
+    assert {"gone@x", "next@x"} <= ids
