@@ -69,6 +69,19 @@ def _keep(lines: list[str]) -> list[str | None]:
             out.append("")
             i += 1
             continue
+        if m.QUOTE.match(line) and not m.QUOTE.match(line.lstrip(" >*-")):
+            # A plain quoted line: no attribution starts here (see _attribution),
+            # so the quote rule below drops it. Most lines of a reply; decided early.
+            out.append(None)
+            i += 1
+            continue
+        if line.startswith("+") and not m.MOBILE_SIGNATURE_ANY.match(line):
+            # A patch's added line: of the markers below, only a mobile signature can
+            # start with "+" (none of the others, nor an attribution), so it is text.
+            out.append(line)
+            has_text = True
+            i += 1
+            continue
         span = _attribution(lines, i)
         if span:
             following = _next_nonblank(lines, i + span)

@@ -303,3 +303,10 @@ def test_plain_text_wins_over_html() -> None:
 
 def test_none_and_no_html() -> None:
     assert new_text(None) == ""
+
+
+def test_patch_lines_and_quotes_take_the_early_paths_as_before() -> None:
+    # "+" lines and plain quoted lines are decided early (quotes._keep); a "+" line
+    # that reads as a mobile signature is still one, and supercite quotes still go.
+    body = "Fix:\n+int x;\n+ Sent from mobile\n> quoted\n>> deeper\nRichard> sc\nmine"
+    assert new_text(body) == "Fix:\n+int x;\n\nmine"
