@@ -272,3 +272,17 @@ def test_as_of_without_an_offset_is_in_the_group_timezone(
         ["--config", config, "report", "preview", "update-report", "--as-of", "2013-11-29T17:00"],
     )
     assert preview.exit_code == 0 and "to 2013-11-29 17:00" in preview.output
+
+
+def test_every_command_says_what_it_does_in_a_sentence() -> None:
+    import click
+
+    def walk(command: click.Command, path: str) -> list[tuple[str, str]]:
+        found = [(path, (command.help or "").strip())]
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                found += walk(sub, f"{path} {name}")
+        return found
+
+    terse = [(path, text) for path, text in walk(cli, "corrbot") if len(text.split()) < 4]
+    assert terse == []

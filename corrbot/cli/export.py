@@ -12,7 +12,7 @@ from corrbot.export import FORMATS, export_mapping
 
 @click.group("export")
 def export() -> None:
-    """Export tables."""
+    """Export the mapping table (CSV, XLSX or HTML)."""
 
 
 @export.command("mapping")

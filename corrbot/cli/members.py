@@ -75,7 +75,7 @@ FIELDS = ("email", "name", "org", "country", "stakeholder", "role", "status", "d
 @click.pass_context
 @user_errors
 def list_(ctx: click.Context, fmt: str) -> None:
-    """List the members."""
+    """List the members who have not left, as a table or CSV."""
     runtime = runtime_of(ctx)
     with runtime.sessions() as session:
         rows = [

@@ -66,7 +66,7 @@ def messages(ctx: click.Context, fmt: str, since: str | None) -> None:
 
 @click.group("archive")
 def archive() -> None:
-    """The raw archive."""
+    """The stored messages, as received."""
 
 
 @archive.command("export")

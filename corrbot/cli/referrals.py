@@ -21,7 +21,7 @@ HEADER = (
 
 @click.group("referrals")
 def referrals() -> None:
-    """Referrals to the chair."""
+    """Items referred to the chair, with their options and decisions."""
 
 
 def _names(holders: list[Holder], full: bool = True) -> str:

@@ -10,7 +10,7 @@ from corrbot.reports.preview import KINDS, UnknownKind, preview
 
 @click.group("report")
 def report() -> None:
-    """Reports."""
+    """Preview the reports that deadlines and digests send."""
 
 
 @report.command("preview")
@@ -25,7 +25,7 @@ def report() -> None:
 @click.pass_context
 @user_errors
 def preview_cmd(ctx: click.Context, kind: str, as_of: str | None) -> None:
-    """Print the report KIND would send now (plain text), sending nothing.
+    """Print the report KIND would send (plain text), sending nothing.
 
     KIND is a deadline kind (update-report, initial-output, final-document),
     digest (the coordinators') or member-digest.
