@@ -14,7 +14,7 @@ from corrbot.consensus.holders import Holder
 from corrbot.consensus.listing import ReferralRow, list_referrals
 
 HEADER = (
-    "referral", "item", "title", "reason", "state", "decision",
+    "referral", "item", "title", "reason", "state", "decision", "decided_at",
     "option", "text", "supporters", "objectors", "abstainers",
 )  # fmt: skip
 
@@ -41,8 +41,13 @@ def _rows(found: list[ReferralRow], full: bool = True) -> list[list[str]]:
     """One row per option; a referral's own columns on each (csv) row."""
     rows = []
     for r in found:
-        state = r.state + (f" {r.decided_at:%Y-%m-%d}" if r.decided_at else "")
-        head = [str(r.id), f"{r.kind} {r.item_id}", r.title, r.reason, state, r.decision or ""]
+        decided = r.decided_at.isoformat(timespec="seconds") if r.decided_at else ""
+        if not full:  # on screen: the day is enough
+            decided = decided[:10]
+        head = [
+            str(r.id), f"{r.kind} {r.item_id}", r.title, r.reason, r.state, r.decision or "",
+            decided,
+        ]  # fmt: skip
         for o in r.options or []:
             rows.append(
                 [*head, o.letter, o.text, _names(o.supporters, full),
@@ -81,6 +86,6 @@ def list_(ctx: click.Context, fmt: str) -> None:
     shown, last = [], None
     for row in rows:
         key = row[0]
-        shown.append(row if key != last else ["", "", "", "", "", "", *row[6:]])
+        shown.append(row if key != last else ["", "", "", "", "", "", "", *row[7:]])
         last = key
     print_table(HEADER, shown, max_width=60)

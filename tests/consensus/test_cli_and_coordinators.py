@@ -41,7 +41,8 @@ def test_referrals_list_shows_options_holders_and_state(lite_group: Group) -> No
     answer(group, referral.token, "Decision: C\nAgreed.")
     rows = list(csv.DictReader(io.StringIO(run(group, "list", "--format", "csv"))))
     assert [r["option"] for r in rows] == ["A", "B", "C"]
-    assert all(r["state"].startswith("decided") and r["decision"] == "C" for r in rows)
+    assert all(r["state"] == "decided" and r["decision"] == "C" for r in rows)
+    assert all(r["decided_at"].startswith("2013-") for r in rows)  # its own column
     assert "Raj Menon" in rows[0]["objectors"] and "Ana Carvalho" in rows[1]["supporters"]
     [found] = json.loads(run(group, "list", "--format", "json"))
     assert found["state"] == "decided" and found["note"] == "Agreed."
