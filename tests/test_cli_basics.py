@@ -216,6 +216,8 @@ def test_an_unforeseen_error_is_one_line_not_a_traceback(
         (["archive", "export"], "-o FILE"),
         (["members", "add"], "--stakeholder GROUP"),
         (["members", "add"], "--country CC"),
+        (["members", "add"], "--name NAME"),
+        (["members", "add"], "--org ORG"),
     ],
 )
 def test_help_shows_options_as_spec_writes_them(command: list[str], shown: str) -> None:

@@ -20,7 +20,9 @@ def members() -> None:
 
 @members.command("add")
 @click.argument("email")
-@click.option("--name", required=True, help="The member's name, as reports show it.")
+@click.option(
+    "--name", required=True, metavar="NAME", help="The member's name, as reports show it."
+)
 @click.option(
     "--stakeholder",
     required=True,
@@ -30,7 +32,7 @@ def members() -> None:
 @click.option(
     "--role", default="member", show_default=True, metavar="ROLE", help=", ".join(ROLES) + "."
 )
-@click.option("--org", default=None, help="Organisation the member belongs to.")
+@click.option("--org", default=None, metavar="ORG", help="Organisation the member belongs to.")
 @click.option("--country", default=None, metavar="CC", help="Two-letter country code, e.g. FR.")
 @click.pass_context
 @user_errors
