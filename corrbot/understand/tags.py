@@ -58,15 +58,16 @@ def find_tags(
 
     for key in explicit_task_keys(subject, new_text, tasks):
         add("task", key, "explicit")
-    known = {issue.number for issue in issues}
-    for number in _explicit_issue_numbers(f"{subject}\n{new_text}"):
-        if number in known:
-            add("issue", str(number), "explicit")
-    haystack = f"{subject}\n{new_text}"
-    lowered = haystack.lower()
-    for issue in issues:
-        if _names_issue(haystack, lowered, issue):
-            add("issue", str(issue.number), "title")
+    if issues:  # without an issue list no number or title can count: skip the scans
+        known = {issue.number for issue in issues}
+        for number in _explicit_issue_numbers(f"{subject}\n{new_text}"):
+            if number in known:
+                add("issue", str(number), "explicit")
+        haystack = f"{subject}\n{new_text}"
+        lowered = haystack.lower()
+        for issue in issues:
+            if _names_issue(haystack, lowered, issue):
+                add("issue", str(issue.number), "title")
     if not any(tag.kind == "task" for tag in found) and tasks:
         for key, confidence in _classifier(tuple(tasks)).classify(new_text, threshold):
             add("task", key, "classifier", confidence)
