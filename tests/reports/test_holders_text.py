@@ -1,4 +1,4 @@
-"""How the reports name who holds an option: by stakeholder group, with 'on behalf of'."""
+"""How the reports word things: who holds an option (with "on behalf of"), and counts."""
 
 from __future__ import annotations
 
@@ -31,3 +31,14 @@ def test_holders_written_on_behalf_of_an_organisation_say_so(kind: str) -> None:
         "government: Alice Roy; "
         "civil-society: Carol Silva (on behalf of Civil Society Coalition), Ana Lima"
     )
+
+
+@pytest.mark.parametrize(("issues", "said"), [(1, "of 1 issue"), (3, "of 3 issues")])
+def test_the_initial_output_subject_counts_issues_in_good_english(issues: int, said: str) -> None:
+    from types import SimpleNamespace
+
+    doc = SimpleNamespace(mapping=[object()] * issues)
+    subject = Renderer().subject(
+        "reports/initial-output", group_name="CG", key="initial", doc=doc, late=False
+    )
+    assert subject == f"[CG] Initial output initial: the draft mapping {said}"
