@@ -1,17 +1,20 @@
 """Every email corrbot sends waits here, one row per recipient, until delivered.
 
 `dedupe_key` is unique: whoever enqueues a message names it, so enqueuing the same
-thing twice (a crash and a rerun) stores it once.
+thing twice (a crash and a rerun) stores it once. The bytes live content-addressed
+in `raw_blob`, as received mail does: a report copied to every member of a large
+group is stored once, not once per member.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
 from corrbot.db import Base
+from corrbot.model.message import RawBlob
 
 
 class OutboxEntry(Base):
@@ -28,7 +31,14 @@ class OutboxEntry(Base):
     envelope_from: Mapped[str] = mapped_column(String(998))
     recipient: Mapped[str] = mapped_column(String(320), index=True)
     message_id: Mapped[str] = mapped_column(String(998))
-    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    raw_sha256: Mapped[str] = mapped_column(ForeignKey("raw_blob.sha256"))
+    # Read-only: write the blob and set raw_sha256 (outbound/queue.py does both).
+    raw: Mapped[bytes] = column_property(
+        select(RawBlob.data)
+        .where(RawBlob.sha256 == raw_sha256)
+        .correlate_except(RawBlob)
+        .scalar_subquery()
+    )
     created_at: Mapped[datetime]
     # queued, sending, sent, failed (permanent), expired (retries exhausted)
     state: Mapped[str] = mapped_column(String(20), default="queued")

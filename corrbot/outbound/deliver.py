@@ -31,10 +31,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from corrbot.config import DeliverySettings
 from corrbot.db import transaction
-from corrbot.model import OutboxEntry
+from corrbot.model import OutboxEntry, RawBlob
 from corrbot.outbound.maildir import MaildirTransport
 from corrbot.outbound.relay import SmtpRelay
 from corrbot.outbound.transport import (
@@ -113,8 +115,21 @@ def claim_batch(runtime: Runtime, ids: Sequence[int], now: datetime) -> list[Out
         if not taken:
             return []
         by_id = {
-            e.id: e for e in session.scalars(select(OutboxEntry).where(OutboxEntry.id.in_(taken)))
+            e.id: e
+            for e in session.scalars(
+                select(OutboxEntry).where(OutboxEntry.id.in_(taken)).options(defer(OutboxEntry.raw))
+            )
         }
+        # Each distinct body read once and shared by its rows: a report copied to
+        # every member is one blob, not fifty copies of it in memory per batch.
+        digests = {e.raw_sha256 for e in by_id.values()}
+        bodies = dict(
+            session.execute(
+                select(RawBlob.sha256, RawBlob.data).where(RawBlob.sha256.in_(digests))
+            ).all()
+        )
+        for entry in by_id.values():
+            set_committed_value(entry, "raw", bodies[entry.raw_sha256])
         session.expunge_all()
     return [by_id[i] for i in ids if i in by_id]
 

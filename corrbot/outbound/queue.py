@@ -6,6 +6,7 @@ Callers enqueue inside the same transaction that records why the mail is sent
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -16,6 +17,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from corrbot.clock import Clock
+from corrbot.intake_sql import insert_blobs
 from corrbot.model import OutboxEntry
 
 
@@ -35,6 +37,7 @@ def enqueue(
     Returns the number of rows added.
     """
     raw = message.as_bytes(policy=SMTP)
+    digest = _sha256(raw)
     message_id = str(message["Message-ID"] or "").strip().strip("<>")
     now = clock.now()
     wanted = {r.strip().lower(): r.strip() for r in recipients if r and r.strip()}
@@ -51,6 +54,8 @@ def enqueue(
         else set()
     )
     added = 0
+    if any(key not in present for key in keys):
+        insert_blobs(session.connection(), [_blob(raw, digest)])
     for key, lower in keys.items():
         if key in present:
             continue
@@ -62,13 +67,17 @@ def enqueue(
                 envelope_from=envelope_from,
                 recipient=wanted[lower],
                 message_id=message_id,
-                raw=raw,
+                raw_sha256=digest,
                 created_at=now,
                 next_attempt_at=now,
             )
         )
         added += 1
     return added
+
+
+def _blob(raw: bytes, digest: str) -> dict[str, Any]:
+    return {"sha256": digest, "size": len(raw), "data": raw}
 
 
 @dataclass(frozen=True)
@@ -120,6 +129,8 @@ def enqueue_copies(
         if lower:
             wanted.setdefault(f"{dedupe_key}|{lower}", copy)
     present = _present(session, group_id, list(wanted))
+    # Digests by bytes: a copy shared by many recipients is hashed and stored once.
+    blobs = {raw: _sha256(raw) for raw in {c.raw for k, c in wanted.items() if k not in present}}
     rows: list[dict[str, Any]] = [
         {
             "group_id": group_id,
@@ -128,7 +139,7 @@ def enqueue_copies(
             "envelope_from": copy.envelope_from,
             "recipient": copy.recipient.strip(),
             "message_id": message_id,
-            "raw": copy.raw,
+            "raw_sha256": blobs[copy.raw],
             "created_at": now,
             "state": "queued",
             "attempts": 0,
@@ -138,5 +149,10 @@ def enqueue_copies(
         if key not in present
     ]
     if rows:
+        insert_blobs(session.connection(), [_blob(raw, digest) for raw, digest in blobs.items()])
         session.execute(insert(OutboxEntry), rows)
     return len(rows)
+
+
+def _sha256(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()

@@ -100,7 +100,7 @@ def upgrade() -> None:
     sa.Column('envelope_from', sa.String(length=998), nullable=False),
     sa.Column('recipient', sa.String(length=320), nullable=False),
     sa.Column('message_id', sa.String(length=998), nullable=False),
-    sa.Column('raw', sa.LargeBinary(), nullable=False),
+    sa.Column('raw_sha256', sa.String(length=64), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('state', sa.String(length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
@@ -108,6 +108,7 @@ def upgrade() -> None:
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['group_id'], ['group.id'], name=op.f('fk_outbox_group_id_group')),
+    sa.ForeignKeyConstraint(['raw_sha256'], ['raw_blob.sha256'], name=op.f('fk_outbox_raw_sha256_raw_blob')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox')),
     sa.UniqueConstraint('group_id', 'dedupe_key', name=op.f('uq_outbox_group_id_dedupe_key'))
     )

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from email import message_from_bytes, policy
 
+from sqlalchemy import select
+
+from corrbot.model import OutboxEntry, RawBlob
 from corrbot.outbound.deliver import claim, deliver_due, transport_for
 from corrbot.runtime import Runtime
 from tests.outbound.helpers import BOUNCES, advance, maildir_of, queue_mail, rows
@@ -107,3 +110,26 @@ def test_an_unwritable_maildir_defers_delivery_without_losing_the_copies(
     root.unlink()
     assert deliver_due(runtime) == 2
     assert len(_files(runtime)) == 2
+
+
+def test_one_message_to_many_recipients_is_stored_once_and_each_file_has_it(
+    outbox_runtime: Runtime,
+) -> None:
+    # A report goes to every member: its bytes must not be stored once per member.
+    runtime = outbox_runtime
+    recipients = [f"member{i}@example.org" for i in range(120)]  # more than one claim batch
+    queue_mail(runtime, recipients, body="The report.\n" * 2000, key="report-1")
+    queue_mail(runtime, ["ana@example.org"], body="Another text.\n", key="reply-1")
+    with runtime.sessions() as session:
+        digests = session.scalars(select(OutboxEntry.raw_sha256).distinct()).all()
+        blobs = session.scalars(select(RawBlob.size).where(RawBlob.sha256.in_(digests))).all()
+    assert len(digests) == 2 and len(blobs) == 2
+
+    assert deliver_due(runtime) == 121
+    bodies = {
+        message_from_bytes(data, policy=policy.default).get_content()
+        for data in _files(runtime)
+        if b"Subject: Hello" in data
+    }
+    assert bodies == {"The report.\n" * 2000, "Another text.\n"}
+    assert len(_files(runtime)) == 121

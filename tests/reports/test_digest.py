@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from corrbot.db import transaction
-from corrbot.model import Member, OutboxEntry, Thread
+from corrbot.model import Member, OutboxEntry, RawBlob, Thread
 from corrbot.reports.digest import send_digests
 from corrbot.runtime import Runtime
 from tests.reports.seed import mapping_entry, parsed, post, setup_group, text_of
@@ -32,6 +32,7 @@ def test_coordinators_digest_once_a_day_at_the_digest_hour(runtime: Runtime) -> 
         session.add(thread)
         session.flush()
         tid = thread.id
+        session.add(RawBlob(sha256="0" * 64, size=0, data=b""))
         session.add(
             OutboxEntry(
                 group_id=runtime.group_id,
@@ -40,7 +41,7 @@ def test_coordinators_digest_once_a_day_at_the_digest_hour(runtime: Runtime) -> 
                 envelope_from="cg-bounces@lists.example.org",
                 recipient="bad@example.net",
                 message_id="x@y",
-                raw=b"",
+                raw_sha256="0" * 64,
                 created_at=datetime(2013, 10, 1, 12),
                 state="queued",
                 attempts=2,
