@@ -74,7 +74,11 @@ class Prepared:
         """A fresh copy of the parsed mail, as ``BytesParser(policy=compat32)`` gives it."""
         if self.email is None:
             return None
-        found = pickle.loads(self.email)  # our own worker's, over the pool's pipe anyway
+        try:
+            found = pickle.loads(self.email)  # our own worker's, over the pool's pipe anyway
+        except Exception:  # then the runner parses the raw bytes itself, as without it
+            log.warning("a read-ahead parse could not be unpickled", exc_info=True)
+            return None
         return found if isinstance(found, EmailMessage) else None
 
 

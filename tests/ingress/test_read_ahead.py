@@ -7,6 +7,7 @@ through the plain pipeline (no worker), and every row must come out the same.
 
 from __future__ import annotations
 
+import dataclasses
 import mailbox
 from collections.abc import Callable
 from email.message import Message as EmailMessage
@@ -157,3 +158,10 @@ def test_the_reading_carries_the_mail_as_a_bare_parse_leaves_it() -> None:
 def _read(raw: bytes) -> EmailMessage:
     parsed, _ = read_message(Message(message_id="b64@x"), raw)
     return parsed
+
+
+def test_a_parse_that_cannot_be_unpickled_is_parsed_again_by_the_runner() -> None:
+    reading = parse_ahead.prepare((1, "b64@x", None, make_mail("ana@example.org", "Hi", "Hi.\n")))
+    assert reading is not None
+    broken = dataclasses.replace(reading, email=b"not a pickle")
+    assert broken.parsed() is None  # parse.py then parses the raw bytes itself
