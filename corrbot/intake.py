@@ -20,7 +20,8 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from functools import partial
 from typing import Any
 
@@ -36,6 +37,7 @@ from corrbot.runtime import Runtime
 log = logging.getLogger("corrbot.intake")
 
 _MSGID_HEADER = re.compile(rb"^message-id[ \t]*:(.*)$", re.IGNORECASE | re.MULTILINE)
+_DATE_HEADER = re.compile(rb"^date[ \t]*:(.*)$", re.IGNORECASE | re.MULTILINE)
 _ANGLED = re.compile(r"<([^<>]+)>")
 _MAX_ID = 900  # the column holds 998; leave room and never fail on a silly header
 
@@ -58,6 +60,8 @@ class Arrival:
     envelope_from: str | None = None
     envelope_to: tuple[str, ...] = ()
     no_deliver: bool = False
+    # when it was sent, for an imported file (its Date); None: when it arrived
+    posted_at: datetime | None = None
 
 
 def _clean(address: str) -> str:
@@ -72,6 +76,21 @@ def _head(raw: bytes) -> bytes:
         if found != -1:
             end = min(end, found)
     return raw[:end]
+
+
+def header_date(raw: bytes) -> datetime | None:
+    """The Date header as naive UTC (how the store keeps times); None if missing or unreadable."""
+    head = re.sub(rb"\r?\n[ \t]+", b" ", _head(raw))  # unfold
+    found = _DATE_HEADER.search(head)
+    if not found:
+        return None
+    try:
+        when = parsedate_to_datetime(found.group(1).decode("ascii", "replace").strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is not None:  # no zone ("-0000" or none given) is taken as UTC
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    return when
 
 
 def header_message_id(raw: bytes) -> str | None:
@@ -168,6 +187,9 @@ def _plan(
             "placeholder": False,
             "sha256": digest,
             "received_at": now,
+            # never in the future: a wrong clock on the sender's side must not keep
+            # a proposal open, or a post out of every report, until then
+            "posted_at": now if arrival.posted_at is None else min(arrival.posted_at, now),
             "via": arrival.via,
             "envelope_from": None if sender is None else _clean(sender),
             "envelope_to": [_clean(a) for a in arrival.envelope_to],

@@ -45,9 +45,10 @@ WITH incoming AS (
     SELECT * FROM unnest(CAST(:message_id AS VARCHAR[]), CAST(:placeholder AS BOOLEAN[]),
         CAST(:sha256 AS VARCHAR[]), CAST(:via AS VARCHAR[]),
         CAST(:envelope_from AS VARCHAR[]), CAST(:envelope_to AS JSON[]),
-        CAST(:no_deliver AS BOOLEAN[]), CAST(:stage AS VARCHAR[]))
+        CAST(:no_deliver AS BOOLEAN[]), CAST(:stage AS VARCHAR[]),
+        CAST(:posted_at AS TIMESTAMP[]))
         WITH ORDINALITY AS m(message_id, placeholder, sha256, via, envelope_from,
-            envelope_to, no_deliver, stage, n)
+            envelope_to, no_deliver, stage, posted_at, n)
 ), known AS (
     SELECT message_id, id, placeholder FROM message
     WHERE group_id = :group_id AND message_id = ANY(CAST(:message_id AS VARCHAR[]))
@@ -60,10 +61,10 @@ WITH incoming AS (
     WHERE b.sha256 IN (SELECT sha256 FROM fresh)
     ON CONFLICT DO NOTHING
 ), added AS (
-    INSERT INTO message (group_id, message_id, placeholder, sha256, received_at, via,
-        envelope_from, envelope_to, no_deliver, stage, "references", attachments, defects)
-    SELECT :group_id, message_id, placeholder, sha256, :received_at, via, envelope_from,
-        envelope_to, no_deliver, stage, '[]', '[]', '[]'
+    INSERT INTO message (group_id, message_id, placeholder, sha256, received_at, posted_at,
+        via, envelope_from, envelope_to, no_deliver, stage, "references", attachments, defects)
+    SELECT :group_id, message_id, placeholder, sha256, :received_at, posted_at, via,
+        envelope_from, envelope_to, no_deliver, stage, '[]', '[]', '[]'
     FROM fresh ORDER BY n
     RETURNING message_id, id
 )
@@ -71,7 +72,16 @@ SELECT message_id, id, placeholder, false AS added FROM known
 UNION ALL
 SELECT message_id, id, false, true FROM added
 """)
-_PG_COLUMNS = ("message_id", "placeholder", "sha256", "via", "envelope_from", "no_deliver", "stage")
+_PG_COLUMNS = (
+    "message_id",
+    "placeholder",
+    "sha256",
+    "via",
+    "envelope_from",
+    "no_deliver",
+    "stage",
+    "posted_at",
+)
 
 
 def _chunks(values: Sequence[str], size: int = 500) -> list[Sequence[str]]:

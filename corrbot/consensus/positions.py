@@ -124,7 +124,12 @@ def handle_reply(ctx: MessageContext, reading: PostReading, targets: list[Item])
         session.scalar(select(func.count()).where(Option.message_id == mid))
     ):
         return  # already recorded (a rerun)
-    open_items = [i for i in targets if i.state == "open"]
+    # Open until its closing time, not until the tick that closes it: a replayed
+    # archive is read in one go, and a live reply can land between the two.
+    now = ctx.runtime.clock.now()
+    open_items = [
+        i for i in targets if i.state == "open" and (i.closes_at is None or now <= i.closes_at)
+    ]
     if targets and not open_items and (reading.alternatives or reading.position):
         log.info("<%s> answers a closed item: not counted", ctx.message.message_id)
     # Several items from one message (mapping entries): an alternative is written

@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 from sqlalchemy import func, select
 
-from corrbot.intake import Arrival, store_many
+from corrbot.intake import Arrival, header_date, store_many
 from corrbot.model import Message
 from corrbot.runtime import Runtime
 
@@ -180,7 +180,9 @@ def ingest(
         for source in sources:
             for raw in read_source(source):
                 summary.read += 1
-                batch.append(Arrival(raw=raw, via="file", no_deliver=no_deliver))
+                # Read at the time it was sent, so an archive replays with `tick --as-of`.
+                sent = header_date(raw)
+                batch.append(Arrival(raw, "file", no_deliver=no_deliver, posted_at=sent))
                 batch_bytes += len(raw)
                 if len(batch) >= BATCH_MESSAGES or batch_bytes >= BATCH_BYTES:
                     flush()

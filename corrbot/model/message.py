@@ -49,6 +49,13 @@ class Message(Base):
     placeholder: Mapped[bool] = mapped_column(default=False)
     sha256: Mapped[str | None] = mapped_column(ForeignKey("raw_blob.sha256"), index=True)
     received_at: Mapped[datetime | None]
+    # When the group had it, the time reports and consensus count from: received_at
+    # for live mail; for an imported file (`corrbot ingest`) the Date it was sent, so
+    # that an archive replays with `tick --as-of`. Rows written without it take
+    # received_at.
+    posted_at: Mapped[datetime | None] = mapped_column(
+        index=True, default=lambda ctx: ctx.get_current_parameters().get("received_at")
+    )
     via: Mapped[str | None] = mapped_column(String(20))  # smtp, lmtp, imap, file
     envelope_from: Mapped[str | None] = mapped_column(String(998))
     envelope_to: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -8,12 +8,14 @@ queued was queued (the outbox rows commit with it).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
+from corrbot.clock import FixedClock
 from corrbot.consensus import openers
 from corrbot.members import preload_members, remember_members
 from corrbot.model import Group, Message, RawBlob
@@ -260,7 +262,11 @@ def _run(
     group = session.get(Group, runtime.group_id)
     assert group is not None
     ctx = MessageContext(
-        runtime=runtime, session=session, group=group, message=message, ahead=ahead
+        runtime=_as_posted(runtime, message),
+        session=session,
+        group=group,
+        message=message,
+        ahead=ahead,
     )
     if parse.parse(ctx):
         thread.thread(ctx)
@@ -268,3 +274,16 @@ def _run(
         for handler in routes.get(route, []):
             handler(ctx)
     log.info("<%s> %s: %s", message.message_id, message.status, message.status_reason or "")
+
+
+def _as_posted(runtime: Runtime, message: Message) -> Runtime:
+    """The runtime whose clock reads the message's own time, for a message from a file.
+
+    `corrbot ingest` replays mail: a proposal in an archive opens its item when it
+    was sent, and closes `window_days` later, so `tick --as-of` over the archive's
+    own dates closes and refers it as the group lived it (posted_at is the Date,
+    never later than the import). Live mail is read on the runtime's own clock.
+    """
+    if message.via != "file" or message.posted_at is None:
+        return runtime
+    return dataclasses.replace(runtime, clock=FixedClock(message.posted_at))

@@ -1,7 +1,8 @@
 """What an update report says, as plain data read from the store.
 
 A contribution is a message that reached the list address (purpose "post") and was
-accepted, received within the period (start exclusive, end inclusive: periods of
+accepted, posted within the period (`Message.posted_at`: when it arrived, or for an
+imported archive when it was sent; start exclusive, end inclusive: periods of
 successive reports chain, so each post is reported once). It is grouped by task,
 then by issue, through its active tags; one with neither is listed as untagged,
 so the count always equals the number of accepted posts in the period.
@@ -108,10 +109,10 @@ def contributions(
             Message.on_behalf_of,
             Message.member_id,
             Message.date,
-            Message.received_at,
+            Message.posted_at,
         )
         .where(*_in_period(group_id, start, end))
-        .order_by(Message.received_at, Message.id)
+        .order_by(Message.posted_at, Message.id)
     ).all()
     found = []
     for r in rows:
@@ -125,7 +126,7 @@ def contributions(
                 org=(member.org if member else None) or "",
                 on_behalf_of=r.on_behalf_of or "",
                 stakeholder=member.stakeholder if member else "unknown",
-                date=r.date or r.received_at,
+                date=r.date or r.posted_at,
             )
         )
     return found
@@ -136,8 +137,8 @@ def _in_period(group_id: int, start: datetime, end: datetime) -> list[ColumnElem
         Message.group_id == group_id,
         Message.purpose == "post",
         Message.status == "accepted",
-        Message.received_at > start,
-        Message.received_at <= end,
+        Message.posted_at > start,
+        Message.posted_at <= end,
     ]
 
 

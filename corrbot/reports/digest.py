@@ -77,7 +77,7 @@ class DigestData:
 def _post(r: Any) -> Post:
     sender = f"{r.from_name} <{r.from_addr}>" if r.from_name else (r.from_addr or "unknown")
     text = r.new_text if r.new_text is not None else (r.text_body or "")
-    return Post(r.subject or "(no subject)", sender, r.date or r.received_at, r.message_id, text)
+    return Post(r.subject or "(no subject)", sender, r.date or r.posted_at, r.message_id, text)
 
 
 _POST_COLUMNS = (
@@ -85,7 +85,7 @@ _POST_COLUMNS = (
     Message.from_name,
     Message.from_addr,
     Message.date,
-    Message.received_at,
+    Message.posted_at,
     Message.message_id,
     Message.new_text,
     Message.text_body,
@@ -102,10 +102,10 @@ def posts_by_thread(
             Message.group_id == group_id,
             Message.purpose == "post",
             Message.status == "accepted",
-            Message.received_at > start,
-            Message.received_at <= end,
+            Message.posted_at > start,
+            Message.posted_at <= end,
         )
-        .order_by(Message.received_at, Message.id)
+        .order_by(Message.posted_at, Message.id)
     ).all()
     threads: dict[int | None, ThreadPosts] = {}
     for r in rows:
@@ -122,7 +122,7 @@ def collect_digest(session: Session, group_id: int, start: datetime, now: dateti
         for r in session.execute(
             select(*_POST_COLUMNS)
             .where(Message.group_id == group_id, Message.status == "held")
-            .order_by(Message.received_at)
+            .order_by(Message.posted_at)
         ).all()
     ]
     failing_where = (

@@ -6,10 +6,10 @@ and then fails on the unique key, and does nothing. Rendering and queuing happen
 the same transaction, so a crash before the commit loses the claim together with
 the queued mail, and the next tick sends the report; after the commit both exist.
 
-An update report covers the posts received after the previous update report's
-period ended (the first one: since the group was created, or since its first
-message if that is older) up to its deadline. A report claimed
-more than a tick's slack after its due time says it is late.
+An update report covers the posts posted (``Message.posted_at``) after the previous
+update report's period ended (the first one: since the group was created, or since
+its first message if that is older) up to its deadline. A report claimed more than
+a tick's slack after its due time says it is late.
 """
 
 from __future__ import annotations
@@ -60,9 +60,7 @@ def previous_end(session: Session, group_id: int, exclude_key: str | None = None
     # message if that is older (an archive imported, or replayed, after `init`).
     group = session.get(Group, group_id)
     assert group is not None
-    first = session.scalar(
-        select(func.min(Message.received_at)).where(Message.group_id == group_id)
-    )
+    first = session.scalar(select(func.min(Message.posted_at)).where(Message.group_id == group_id))
     if first is not None and first <= group.created_at:
         return first - timedelta(microseconds=1)  # periods exclude their start
     return group.created_at

@@ -168,6 +168,7 @@ def upgrade() -> None:
     sa.Column('placeholder', sa.Boolean(), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=True),
     sa.Column('received_at', sa.DateTime(), nullable=True),
+    sa.Column('posted_at', sa.DateTime(), nullable=True),
     sa.Column('via', sa.String(length=20), nullable=True),
     sa.Column('envelope_from', sa.String(length=998), nullable=True),
     sa.Column('envelope_to', sa.JSON(), nullable=False),
@@ -203,6 +204,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_message_group_id'), ['group_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_message_member_id'), ['member_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_message_parent_id'), ['parent_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_message_posted_at'), ['posted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_message_sha256'), ['sha256'], unique=False)
         batch_op.create_index('ix_message_stage', ['group_id', 'stage', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_message_status'), ['status'], unique=False)
@@ -393,6 +395,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_message_status'))
         batch_op.drop_index('ix_message_stage')
         batch_op.drop_index(batch_op.f('ix_message_sha256'))
+        batch_op.drop_index(batch_op.f('ix_message_posted_at'))
         batch_op.drop_index(batch_op.f('ix_message_parent_id'))
         batch_op.drop_index(batch_op.f('ix_message_member_id'))
         batch_op.drop_index(batch_op.f('ix_message_group_id'))
