@@ -119,7 +119,9 @@ def read_mbox(fh: BinaryIO) -> Iterator[bytes]:
 
 def read_source(source: Source) -> Iterator[bytes]:
     if source.kind == "eml":
-        yield source.path.read_bytes()
+        data = source.path.read_bytes()
+        if data.strip():  # an empty file (an empty mbox, too) holds no message
+            yield data
     elif source.kind == "maildir":
         for file in _maildir_files(source.path):
             yield file.read_bytes()

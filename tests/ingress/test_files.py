@@ -85,6 +85,20 @@ def test_missing_file_is_one_line_naming_it_and_nothing_is_stored(
         assert session.scalars(select(Message)).all() == []
 
 
+def test_an_empty_file_holds_no_message(
+    sqlite_url: str, make_runtime: MakeRuntime, tmp_path: Path
+) -> None:
+    runtime = make_runtime(sqlite_url)
+    (tmp_path / "empty.mbox").write_bytes(b"")
+    (tmp_path / "blank.eml").write_bytes(b"\n\n")
+    code, output = _run(
+        tmp_path / "corrbot.toml", str(tmp_path / "empty.mbox"), str(tmp_path / "blank.eml")
+    )
+    assert (code, output.strip()) == (0, "read 0, new 0, duplicate 0, quarantined 0")
+    with runtime.sessions() as session:
+        assert session.scalars(select(Message)).all() == []
+
+
 def test_mboxrd_unescapes_from_lines_and_separates_on_from_lines() -> None:
     data = (
         b"From a@x Thu Jan  1 00:00:00 1970\n"
