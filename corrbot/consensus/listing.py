@@ -29,9 +29,15 @@ class ReferralRow:
     options: list[OptionHolders]
 
     def as_json(self) -> dict[str, Any]:
-        def people(hs: list[Holder]) -> list[dict[str, str]]:
+        def people(hs: list[Holder]) -> list[dict[str, str | None]]:
             return [
-                {"name": h.name, "org": h.org, "stakeholder": h.stakeholder, "email": h.email}
+                {
+                    "name": h.name,
+                    "org": h.org,
+                    "stakeholder": h.stakeholder,
+                    "email": h.email,
+                    "on_behalf_of": h.on_behalf_of or None,
+                }
                 for h in hs
             ]
 

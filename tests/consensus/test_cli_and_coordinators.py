@@ -52,6 +52,8 @@ def test_referrals_list_shows_options_holders_and_state(lite_group: Group) -> No
         "academic-technical",
         "intergovernmental",
     }
+    holders = [p for o in found["options"] for k in ("supporters", "objectors") for p in o[k]]
+    assert holders and all("on_behalf_of" in p for p in holders)
 
 
 def closes_at(group: Group) -> datetime:
