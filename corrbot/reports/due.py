@@ -9,7 +9,8 @@ the queued mail, and the next tick sends the report; after the commit both exist
 An update report covers the posts posted (``Message.posted_at``) after the previous
 update report's period ended (the first one: since the group was created, or since
 its first message if that is older) up to its deadline. A report claimed more than
-a tick's slack after its due time says it is late.
+a tick's slack after its due time says it is late, and reports up to when it is
+sent unless a later update deadline has passed too (see ``period_end``).
 """
 
 from __future__ import annotations
@@ -66,6 +67,30 @@ def previous_end(session: Session, group_id: int, exclude_key: str | None = None
     return group.created_at
 
 
+def period_end(
+    session: Session, group_id: int, due: datetime, now: datetime, late: bool
+) -> datetime:
+    """Where an update report's period ends: at its deadline, except for a late report
+    no later update deadline has overtaken, which reports up to when it is sent.
+
+    What came in after a passed deadline (while corrbot was stopped, or an archive
+    ticked past its dates) belongs to the next report; when no later update report
+    is due yet, the late one is the next report anyone will read, so it says it now.
+    Several overtaken deadlines sent in one tick still split the time at each.
+    """
+    if not late or due >= now:
+        return min(due, now)
+    overtaken = session.scalar(
+        select(func.count()).where(
+            Deadline.group_id == group_id,
+            Deadline.kind == "update-report",
+            Deadline.due > due,
+            Deadline.due <= now,
+        )
+    )
+    return due if overtaken else now
+
+
 def build(
     session: Session,
     runtime: Runtime,
@@ -82,7 +107,7 @@ def build(
     context = base_context(runtime, kind=kind, key=key, now=now)
     context.update(due=due, late=late)
     if kind == "update-report":
-        end = min(due, now)
+        end = period_end(session, group_id, due, now, late)
         start = min(previous_end(session, group_id, exclude_key=key), end)
         context["data"] = collect_update(session, group_id, start, end)
         return Built(context, [], start)
@@ -129,7 +154,7 @@ def send_one(runtime: Runtime, deadline_id: int, key: str, kind: str, due: datet
                 key=key,
                 kind=kind,
                 deadline_id=deadline_id,
-                period_end=min(due, now),
+                period_end=period_end(session, runtime.group_id, due, now, late),
                 claimed_at=now,
                 late=late,
             )

@@ -20,7 +20,7 @@ from corrbot.reports import due
 from corrbot.reports.due import send_due
 from corrbot.runtime import Runtime
 from corrbot.tick import run_tick
-from tests.reports.seed import parsed, post, report_mail, setup_group, text_of
+from tests.reports.seed import CALENDAR, parsed, post, report_mail, setup_group, text_of
 
 
 def _counts(runtime: Runtime) -> tuple[int, int]:
@@ -153,3 +153,39 @@ def _deadline_id(runtime: Runtime) -> int:
         found = session.scalar(select(Deadline.id).where(Deadline.key == "update-1"))
         assert found is not None
         return found
+
+
+def _period(runtime: Runtime, key: str) -> tuple[datetime | None, datetime | None]:
+    with runtime.sessions() as session:
+        report = session.scalars(select(Report).where(Report.key == key)).one()
+        return report.period_start, report.period_end
+
+
+def test_a_late_report_reports_up_to_when_it_is_sent(runtime: Runtime) -> None:
+    # Posts after the deadline would otherwise wait for a report that never comes.
+    g = setup_group(runtime)
+    post(g, "marilia@nupef.org.br", "[b] Before the deadline", datetime(2013, 11, 20))
+    post(g, "marilia@nupef.org.br", "[b] After the deadline", datetime(2013, 12, 1))
+    runtime.clock.at = datetime(2013, 12, 2, 9, 30)  # type: ignore[attr-defined]
+    send_due(runtime)
+    text = text_of(report_mail(runtime, "update-1")[0])
+    assert "Before the deadline" in text and "After the deadline" in text
+    assert _period(runtime, "update-1")[1] == datetime(2013, 12, 2, 9, 30)
+
+
+def test_deadlines_overtaken_together_each_keep_their_own_period(
+    make_runtime: Callable[..., Runtime], sqlite_url: str
+) -> None:
+    runtime = make_runtime(sqlite_url, CALENDAR)
+    g = setup_group(runtime)
+    post(g, "marilia@nupef.org.br", "[b] In November", datetime(2013, 11, 20))
+    post(g, "marilia@nupef.org.br", "[b] In December", datetime(2013, 12, 20))
+    post(g, "marilia@nupef.org.br", "[b] In January", datetime(2014, 1, 10))
+    runtime.clock.at = datetime(2014, 1, 12)  # type: ignore[attr-defined]
+    send_due(runtime)  # update-1 and update-2 are both late
+    first = text_of(report_mail(runtime, "update-1")[0])
+    second = text_of(report_mail(runtime, "update-2")[0])
+    assert "In November" in first and "In December" not in first
+    assert "In December" in second and "In January" in second
+    assert _period(runtime, "update-1")[1] == datetime(2013, 11, 29, 17)
+    assert _period(runtime, "update-2") == (datetime(2013, 11, 29, 17), datetime(2014, 1, 12))
