@@ -30,6 +30,14 @@ _ATTRIBUTION_SPECS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("wrote",), r".+?\bwrote\s+on\s.+"),
     (("wrote",), r".+@[\w.-]+\.\w{2,}\b.*\bwrote"),
     (("wrote", "schrieb"), r".+\svia\s.+\s(?:wrote|schrieb)"),
+    # A name alone, at most four words: "Alice wrote:", "Jean-Luc Dupont a écrit :"
+    # (quotes.py asks that quoted lines follow; longer is prose: "I agree with
+    # what Alice wrote:")
+    (
+        ("wrote", "écrit", "escribió", "escreveu", "schrieb", "написал"),
+        r"(?:[\w.'’-]+\s+){0,3}[\w.'’-]+\s+(?:wrote|a\s+écrit|escribió|escreveu|schrieb|"
+        r"написала?)\s*[:：]",
+    ),
     # French, Spanish, Portuguese, Italian, Dutch
     (("écrit", "a dit"), r"le\s.+?\b(?:a\s+écrit|nous\s+a\s+dit)"),
     (("escribió",), r"(?:el|on)\s.+?\bescribió"),

@@ -174,7 +174,13 @@ def _evidence(joined: str, lines: list[str], after: int) -> bool:
     """A client wrote this line: a date when quotes follow, a time or address otherwise."""
     following = _next_nonblank(lines, after)
     if following is not None and m.QUOTE.match(lines[following]):
-        return bool(m.DATE_EVIDENCE.search(joined) or " via " in joined)
+        # A line ending in a colon right above the quote introduces it, with or
+        # without a date ("On Mon, Alice wrote:", "Alice wrote:").
+        return bool(
+            m.DATE_EVIDENCE.search(joined)
+            or " via " in joined
+            or joined.rstrip(" >*").endswith((":", "："))
+        )
     return bool(m.CLIENT_EVIDENCE.search(joined))
 
 

@@ -279,6 +279,26 @@ Gap: few members from developing countries""",
     ),
     ("empty", "", ""),
     ("quote only", "> only a quote\n> nothing else\n", ""),
+    (
+        "a short attribution without a date, bottom of an objection",
+        "-1\nThe spam issue is handled by the LAP.\n\nOn Mon, Alice wrote:\n> We propose.\n",
+        "-1\nThe spam issue is handled by the LAP.",
+    ),
+    (
+        "a name alone above the quote",
+        "-1\nToo broad.\n\nAna Carvalho wrote:\n> Map spam first.\n",
+        "-1\nToo broad.",
+    ),
+    (
+        "a name alone, in French",
+        "+1\n\nJean-Luc Dupont a écrit :\n> Cartographier le spam.\n",
+        "+1",
+    ),
+    (
+        "a sentence that ends in 'wrote:' is the sender's",
+        "I agree with what the coordinator wrote:\n> Map spam first.\nIt is urgent.\n",
+        "I agree with what the coordinator wrote:\n\nIt is urgent.",
+    ),
 ]
 
 
