@@ -37,6 +37,7 @@ run: install
 
 lint: install-test
 	$(BIN)/ruff check corrbot tests bench migrations
+	$(BIN)/ruff format --check corrbot tests bench
 	$(BIN)/mypy corrbot
 
 test: deps install-test lint

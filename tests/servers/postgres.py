@@ -53,28 +53,46 @@ class PostgresServer:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def _run(self, *args: str) -> None:
-        done = subprocess.run(
-            args, capture_output=True, cwd=self.root, check=False, **self._run_as
-        )
+        done = subprocess.run(args, capture_output=True, cwd=self.root, check=False, **self._run_as)
         if done.returncode != 0:
-            raise PostgresError(
-                f"{args[0]} failed: {done.stderr.decode(errors='replace').strip()}"
-            )
+            raise PostgresError(f"{args[0]} failed: {done.stderr.decode(errors='replace').strip()}")
 
     def start(self) -> None:
         self._run(
-            str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres",
-            "--auth=trust", "--encoding=UTF8", "--no-sync",
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-sync",
         )
         log = open(self.log, "wb")  # noqa: SIM115 - the server writes it while running
         self.proc = subprocess.Popen(
             [
-                str(self.bin / "postgres"), "-D", str(self.data), "-p", str(self.port),
-                "-h", "127.0.0.1", "-k", str(self.root),
-                "-c", "fsync=off", "-c", "synchronous_commit=off",
-                "-c", "full_page_writes=off", "-c", "max_connections=200",
+                str(self.bin / "postgres"),
+                "-D",
+                str(self.data),
+                "-p",
+                str(self.port),
+                "-h",
+                "127.0.0.1",
+                "-k",
+                str(self.root),
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "max_connections=200",
             ],
-            stdout=log, stderr=subprocess.STDOUT, cwd=self.root, **self._run_as,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=self.root,
+            **self._run_as,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
