@@ -50,7 +50,13 @@ def read_body(msg: EmailMessage) -> Body:
                 body.attachments.append(_forwarded(part, ctype, payload))
                 continue
             child_group = serial if ctype == "multipart/alternative" else group
-            stack.extend((child, child_group) for child in reversed(payload))
+            # The parser only puts parts in a multipart's list; the isinstance also
+            # pins the type, which mypy otherwise infers differently from run to run.
+            stack.extend(
+                (child, child_group)
+                for child in reversed(payload)
+                if isinstance(child, EmailMessage)
+            )
             continue
         filename = _filename(part)
         disposition = _safe(part.get_content_disposition, None)
