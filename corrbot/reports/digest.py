@@ -102,6 +102,8 @@ def posts_by_thread(
             Message.group_id == group_id,
             Message.purpose == "post",
             Message.status == "accepted",
+            # An archive import (`ingest --no-deliver`) is read, never sent out.
+            Message.no_deliver.is_(False),
             Message.posted_at > start,
             Message.posted_at <= end,
         )

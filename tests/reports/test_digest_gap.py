@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from corrbot.db import transaction
-from corrbot.model import Member, OutboxEntry
+from corrbot.model import Member, Message, OutboxEntry
 from corrbot.reports.digest import send_digests
 from corrbot.runtime import Runtime
 from tests.reports.seed import post, setup_group, text_of
@@ -42,3 +42,19 @@ def test_posts_of_days_without_a_digest_come_in_the_next_one(runtime: Runtime) -
     assert "Before the first digest" not in text
     coordinators = text_of(_digest(runtime, "digest:2013-10-05")[0])
     assert "On the 2nd" in coordinators and "On the 4th" in coordinators
+
+
+def test_an_archive_import_is_not_sent_out_in_digests(runtime: Runtime) -> None:
+    g = setup_group(runtime)
+    with transaction(runtime.sessions) as session:
+        member = session.scalars(select(Member).where(Member.email == "k.weber@telco.example.de"))
+        member.one().digest = True
+    imported = post(g, "r.mehta@deity.gov.in", "From the old archive", datetime(2013, 10, 1, 19))
+    with transaction(runtime.sessions) as session:
+        session.execute(update(Message).where(Message.id == imported).values(no_deliver=True))
+    post(g, "marilia@nupef.org.br", "A live post", datetime(2013, 10, 1, 20))
+    runtime.clock.at = datetime(2013, 10, 2, 7, 30)  # type: ignore[attr-defined]
+    send_digests(runtime)
+    for key in ("member-digest:2013-10-02", "digest:2013-10-02"):
+        text = text_of(_digest(runtime, key)[0])
+        assert "A live post" in text and "From the old archive" not in text
