@@ -161,7 +161,7 @@ def choose_tags(
 def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> list[FoundTag]:
     """Make the message's tag rows match ``tags``, keeping a coordinator's rows.
 
-    Returns what ``current_tags`` would read back: the active rows, in row order.
+    Returns the message's active tags as stored: the active rows, in row order.
     """
     existing = {(row.kind, row.key): row for row in tag_rows.rows_of(session, message_id)}
     wanted = {(tag.kind, tag.key): tag for tag in tags}
@@ -245,14 +245,6 @@ def reinherit_children(
 def _has_own_tags(session: Session, message_id: int) -> bool:
     own = ("explicit", "title", "coordinator")
     return any(row.source in own for row in tag_rows.rows_of(session, message_id))
-
-
-def current_tags(session: Session, message_id: int) -> list[FoundTag]:
-    """The message's active tags with their real sources, as stored."""
-    rows = session.scalars(
-        select(Tag).where(Tag.message_id == message_id, Tag.active.is_(True)).order_by(Tag.id)
-    )
-    return [FoundTag(_kind(r.kind), r.key, _source(r.source), r.confidence) for r in rows]
 
 
 def _kind(value: str) -> Literal["task", "issue"]:
