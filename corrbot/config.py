@@ -100,6 +100,9 @@ class DeliverySettings:
     retry_max_minutes: float = 240.0  # the doubling stops here
     sending_timeout_minutes: float = 30.0  # a copy claimed this long ago, unfinished, is retried
     bounce_threshold: int = 3
+    # bounces further apart than this do not add up: the count starts again (Mailman's
+    # bounce_info_stale_after), so a member is not dropped for a bounce a month
+    bounce_stale_days: float = 7.0
 
 
 @dataclass

@@ -6,14 +6,16 @@ else from the report's Final-Recipient fields. Only permanent failures count
 from a mail daemon or says so in its Subject; a person's reply is not a bounce); delays and
 success reports are recorded and ignored. At `[delivery] bounce_threshold` the
 member is set to "bouncing" (no more copies) and the coordinators are told. The
-count is cumulative until then, and starts again from zero when an operator
-re-activates the member with `corrbot members add`.
+count adds up while bounces come less than `bounce_stale_days` apart (as Mailman's
+bounce score does), and starts again from zero when an operator re-activates the
+member with `corrbot members add`.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
 from email.message import Message as EmailMessage
 
 from corrbot.list import mailing
@@ -79,7 +81,12 @@ def record(ctx: MessageContext) -> None:
         member = find_member(ctx.session, ctx.group.id, address)
         if member is None:
             continue
+        now = ctx.runtime.clock.now()
+        stale = timedelta(days=ctx.runtime.settings.delivery.bounce_stale_days)
+        if member.last_bounce_at is not None and now - member.last_bounce_at > stale:
+            member.bounce_count = 0  # the earlier bounces were passing trouble
         member.bounce_count += 1
+        member.last_bounce_at = now
         counted.append(f"{member.email} ({member.bounce_count})")
         threshold = ctx.runtime.settings.delivery.bounce_threshold
         if member.status == "active" and member.bounce_count >= threshold:

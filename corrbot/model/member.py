@@ -26,6 +26,7 @@ class Member(Base):
     status: Mapped[str] = mapped_column(String(20), default="active")
     digest: Mapped[bool] = mapped_column(default=False)
     bounce_count: Mapped[int] = mapped_column(default=0)
+    last_bounce_at: Mapped[datetime | None]
     joined_at: Mapped[datetime]
     left_at: Mapped[datetime | None]
 

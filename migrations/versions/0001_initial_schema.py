@@ -83,6 +83,7 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('digest', sa.Boolean(), nullable=False),
     sa.Column('bounce_count', sa.Integer(), nullable=False),
+    sa.Column('last_bounce_at', sa.DateTime(), nullable=True),
     sa.Column('joined_at', sa.DateTime(), nullable=False),
     sa.Column('left_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['group_id'], ['group.id'], name=op.f('fk_member_group_id_group')),

@@ -74,6 +74,21 @@ def test_verp_bounces_count_and_stop_delivery_at_the_threshold(
     assert "ana@example.org" not in {r.recipient for r in rows(runtime, kind="post")}
 
 
+def test_bounces_further_apart_than_the_stale_time_start_the_count_again(
+    make_group: Callable[..., Runtime],
+) -> None:
+    runtime = make_group(section={"delivery": "bounce_threshold = 2\nbounce_stale_days = 7"})
+    feed(runtime, [dsn("ana@example.org")], envelope_to=[VERP])
+    runtime.clock.advance(days=8)  # type: ignore[attr-defined]
+    feed(runtime, [dsn("ana@example.org", n=2)], envelope_to=[VERP])
+    found = member(runtime, "ana@example.org")
+    assert found is not None and (found.bounce_count, found.status) == (1, "active")
+    runtime.clock.advance(days=6)  # type: ignore[attr-defined]
+    feed(runtime, [dsn("ana@example.org", n=3)], envelope_to=[VERP])
+    found = member(runtime, "ana@example.org")
+    assert found is not None and found.status == "bouncing"
+
+
 def test_delay_reports_are_not_counted(group: Runtime) -> None:
     (row_id,) = feed(group, [dsn("ana@example.org", "delayed", "4.4.1")], envelope_to=[VERP])
     found = member(group, "ana@example.org")
