@@ -7,7 +7,7 @@ cg-confirm+TOKEN@, which mail systems may lower-case (and our classifier does).
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -31,8 +31,12 @@ def issue(
     payload: dict[str, object] | None = None,
     days: float | None = None,
     flush: bool = True,
+    valid_from: datetime | None = None,
 ) -> PendingConfirmation:
     now = runtime.clock.now()
+    # A token mailed for a replayed message (read at its own, older date) must still
+    # be answerable for token_days from when it was really sent out.
+    start = max(now, valid_from) if valid_from is not None else now
     pending = PendingConfirmation(
         group_id=group_id,
         token=new_token(),
@@ -40,7 +44,7 @@ def issue(
         email=email.strip().lower(),
         payload=dict(payload or {}),
         created_at=now,
-        expires_at=now + timedelta(days=days or runtime.settings.commands.token_days),
+        expires_at=start + timedelta(days=days or runtime.settings.commands.token_days),
     )
     session.add(pending)
     if flush:  # callers adding thousands at once (one-click tokens) flush once themselves
@@ -52,7 +56,13 @@ def issue_for(
     ctx: MessageContext, action: str, email: str, **payload: object
 ) -> PendingConfirmation:
     return issue(
-        ctx.session, ctx.runtime, ctx.group.id, action=action, email=email, payload=payload
+        ctx.session,
+        ctx.runtime,
+        ctx.group.id,
+        action=action,
+        email=email,
+        payload=payload,
+        valid_from=ctx.message.received_at,
     )
 
 

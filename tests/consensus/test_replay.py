@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from corrbot.cli.main import cli
 from corrbot.config import load_settings
-from corrbot.model import Item, Message, Position
+from corrbot.model import Item, Message, PendingConfirmation, Position
 from corrbot.runtime import Runtime
 
 
@@ -106,3 +106,27 @@ def test_an_archive_replays_on_its_own_dates(
     report = run("report", "preview", "update-report", "--as-of", "2013-11-29T17:00:00")
     assert "3 contributions" in report  # the proposal, the objection, the late +1
     assert "A note from the future" not in report  # posted at the import, after the deadline
+
+
+def test_a_command_replayed_from_an_old_file_gets_a_token_that_can_still_be_answered(
+    sqlite_url: str, write_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    config = write_config(sqlite_url)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--config", str(config), "init"]).exit_code == 0
+    (tmp_path / "join.eml").write_text(
+        "From: Dee <dee@example.org>\nTo: cg-request@lists.example.org\nSubject: join\n"
+        "Message-ID: <join1@example.org>\nDate: Mon, 04 Nov 2013 10:00:00 +0000\n\n"
+        "join civil-society Dee\n"
+    )
+    result = runner.invoke(cli, ["--config", str(config), "ingest", str(tmp_path / "join.eml")])
+    assert result.exit_code == 0, result.output
+    runtime = Runtime.build(load_settings(config))
+    try:
+        with runtime.sessions() as session:
+            pending = session.scalars(select(PendingConfirmation)).one()
+            imported = session.scalar(select(Message.received_at))
+    finally:
+        runtime.close()
+    assert pending.created_at == datetime(2013, 11, 4, 10)  # read on the message's date
+    assert imported is not None and pending.expires_at > imported  # answerable from now on
