@@ -19,6 +19,7 @@ from corrbot.consensus.reading import PostReading
 from corrbot.model import Issue, Item, MappingEntry, Option, Position
 from corrbot.pipeline.context import MessageContext
 from corrbot.understand import FoundMapping
+from corrbot.understand.signoff import without_signoff
 
 # "PROPOSAL: …" or "PROPOSE ISSUE: …", after list and task tags; a "Re:" in front
 # means a reply to one, which opens nothing.
@@ -84,7 +85,9 @@ def open_items(ctx: MessageContext, reading: PostReading) -> list[Item]:
     found = opener(message.subject)
     if found is not None:
         kind, title = found
-        text = title if kind == "new-issue" else (option_a_text(reading.new_text) or title)
+        # Quoted to the chair as option A: the proposal without its sign-off.
+        own = without_signoff(reading.new_text, message.from_name, message.from_addr)
+        text = title if kind == "new-issue" else (option_a_text(own) or title)
         made.append((_item(ctx, reading, kind, title, now, closes_at), text))
     if reading.mapping and len(reading.issues) == 1:
         issue = session.scalar(

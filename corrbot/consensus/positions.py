@@ -18,6 +18,7 @@ from corrbot.consensus.openers import may_have_opened
 from corrbot.consensus.reading import PostReading, parent_of
 from corrbot.model import Item, Message, Option, Position
 from corrbot.pipeline.context import MessageContext
+from corrbot.understand.signoff import without_signoff
 
 log = logging.getLogger("corrbot.consensus")
 
@@ -110,7 +111,11 @@ def record_position(ctx: MessageContext, item: Item, reading: PostReading) -> bo
             message_id=ctx.message.id,
             stance=found.stance,
             option=found.option,
-            reason=reason_text(reading.new_text),
+            reason=reason_text(
+                without_signoff(
+                    reading.new_text, ctx.message.from_name or member.name, ctx.message.from_addr
+                )
+            ),
             stated_at=ctx.runtime.clock.now(),
         )
     )

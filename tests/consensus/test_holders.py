@@ -54,3 +54,16 @@ def test_latest_position_counts_and_groups_follow_the_stakeholder_table(group: G
     # What the chair is shown about an objection: for whom, and why.
     assert (ken.email, ken.org, ken.on_behalf_of) == ("ken@uni.example", "APNIC", "APNIC")
     assert "Categories overlap." in ken.reason
+
+
+def test_sign_offs_are_not_quoted_to_the_chair(group: Group) -> None:
+    root = group.send(
+        "ana", "PROPOSAL: Group the mapping by category", "Please group it.\n\nBest regards,\nAna"
+    )
+    group.send("ken", SUBJECT, "-1\nCategories overlap.\n\nCheers,\nKen", reply_to=root)
+    with group.runtime.sessions() as session:
+        item = session.scalars(select(Item)).one()
+        [option] = option_holders(session, item)
+    assert option.text == "Please group it."
+    [ken] = option.objectors
+    assert ken.reason.endswith("Categories overlap.")
