@@ -94,7 +94,7 @@ def _session(
             "IDLE" if mailbox.can_idle else "polling",
         )
         last_uid = start_from(runtime, imap, mailbox.uidvalidity)
-        settle(mailbox.client, imap, last_uid)
+        settle(mailbox.client, imap, last_uid, runtime.settings.listener.max_message_bytes)
         while not stop.is_set():
             last_uid = _drain(runtime, imap, mailbox, last_uid, stop, on_stored)
             healthy.set()
@@ -127,9 +127,9 @@ def _drain(
             if stop.is_set():
                 break
             uids = pending[start : start + imap.batch_size]
-            new = store_batch(runtime, mailbox.client, imap, mailbox.uidvalidity, uids)
+            new, refused = store_batch(runtime, mailbox.client, imap, mailbox.uidvalidity, uids)
             # Committed: only now may the server learn that these are taken care of.
-            mark(mailbox.client, imap, uids)
+            mark(mailbox.client, imap, [uid for uid in uids if uid not in refused])
             last_uid = uids[-1]
             log.info("IMAP: committed UIDs %d..%d (%d new)", uids[0], uids[-1], new)
             _notify(on_stored)

@@ -73,15 +73,29 @@ def new_uids(client: IMAPClient, last_uid: int) -> list[int]:
     return sorted(uid for uid in found if uid > last_uid)
 
 
+def too_large(client: IMAPClient, uids: list[int], limit: int) -> list[int]:
+    """The UIDs whose size is over the limit, asked for before any body is fetched."""
+    sizes = client.fetch(uids, ["RFC822.SIZE"])
+    return [uid for uid in uids if int(sizes.get(uid, {}).get(b"RFC822.SIZE", 0)) > limit]
+
+
 def store_batch(
     runtime: Runtime, client: IMAPClient, imap: ImapSettings, uidvalidity: int, uids: list[int]
-) -> int:
+) -> tuple[int, list[int]]:
     """Fetch and store these UIDs and advance the state, in one transaction.
 
-    Returns how many were new. Nothing is marked here: the caller marks after this
-    returns, that is after the commit.
+    Returns how many were new, and the UIDs too large to take: like the listener's
+    552, a message over `[listener] max_message_bytes` is not fetched or stored; it
+    stays in the folder unmarked, for a person, and is not asked for again (the
+    last UID moves past it). Nothing is marked here: the caller marks the others
+    after this returns, that is after the commit.
     """
-    fetched = client.fetch(uids, ["BODY.PEEK[]"])
+    limit = runtime.settings.listener.max_message_bytes
+    refused = too_large(client, uids, limit)
+    for uid in refused:
+        log.warning("IMAP UID %d is over max_message_bytes (%d): left in the folder", uid, limit)
+    wanted = [uid for uid in uids if uid not in refused]
+    fetched = client.fetch(wanted, ["BODY.PEEK[]"]) if wanted else {}
     new = 0
     with transaction(runtime.sessions) as session:
         row = _state(session, runtime.group_id, imap)
@@ -90,7 +104,7 @@ def store_batch(
                 f"IMAP folder {imap.folder}: stored UIDVALIDITY {row.uidvalidity} "
                 f"is not the server's {uidvalidity}"
             )
-        for uid in uids:
+        for uid in wanted:
             # b'BODY[]', not b'BODY.PEEK[]': the server answers with the plain name.
             raw = fetched.get(uid, {}).get(b"BODY[]")
             if not isinstance(raw, bytes):
@@ -111,4 +125,4 @@ def store_batch(
                 new += 1
                 log.info("IMAP UID %d <%s>: stored", uid, message_id)
         row.last_uid = max(row.last_uid, max(uids))
-    return new
+    return new, refused

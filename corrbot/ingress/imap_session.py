@@ -98,11 +98,14 @@ def _unmarked(flag: str) -> list[str]:
     return ["UNKEYWORD", flag]
 
 
-def settle(client: IMAPClient, imap: ImapSettings, last_uid: int) -> None:
-    """Mark the committed messages (UID up to last_uid) that a crash left unmarked."""
+def settle(client: IMAPClient, imap: ImapSettings, last_uid: int, max_bytes: int) -> None:
+    """Mark the committed messages (UID up to last_uid) that a crash left unmarked.
+
+    Those over max_bytes were never stored, and are left as they are.
+    """
     if last_uid < 1:
         return
-    criteria: list[str] = ["UID", f"1:{last_uid}"]
+    criteria: list[str] = ["UID", f"1:{last_uid}", "SMALLER", str(max_bytes + 1)]
     if not imap.move_to:
         criteria += _unmarked(imap.flag)
     stragglers = sorted(uid for uid in client.search(criteria) if uid <= last_uid)

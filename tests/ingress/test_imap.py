@@ -31,6 +31,7 @@ from tests.ingress.imap_fixtures import (
     stored_ids,
     wait_for,
 )
+from tests.mail import make_mail
 from tests.servers.dovecot import DovecotServer
 
 SEEN = b"\\Seen"
@@ -160,6 +161,27 @@ def test_new_mail_during_idle_arrives_without_waiting_for_the_next_idle(
         wait_for(lambda: stored_ids(runtime) == ["post-1@test.example"], "the IDLE delivery")
         dovecot.append([mail(2)])
         wait_for(lambda: len(stored_ids(runtime)) == 2, "a second IDLE delivery")
+
+
+def test_a_message_over_the_size_limit_is_left_in_the_folder_unmarked(
+    dovecot: DovecotServer, sqlite_url: str, make_runtime: Callable[..., Runtime]
+) -> None:
+    # As the listener answers 552: not fetched, not stored, not asked for again.
+    limit = "\n[listener]\nmax_message_bytes = 4000\n"
+    runtime = make_runtime(sqlite_url, imap_config(dovecot) + limit)
+    big = make_mail("member2@example.net", "Post 2", "x" * 6000, message_id="post-2@test.example")
+    dovecot.append([mail(1), big, mail(3)])
+    with Poller(runtime):
+        wait_for(lambda: [s[2] for s in imap_state(runtime)] == [3], "all read")
+        wait_for(lambda: _seen(dovecot)[3], "the third flagged")
+    assert stored_ids(runtime) == ["post-1@test.example", "post-3@test.example"]
+    assert _seen(dovecot) == {1: True, 2: False, 3: True}
+    # A restart settles what a crash left unmarked, but not the message it refused.
+    with Poller(runtime):
+        dovecot.append([mail(4)])
+        wait_for(lambda: _seen(dovecot).get(4, False), "the fourth flagged")
+    assert _seen(dovecot)[2] is False
+    assert "post-2@test.example" not in stored_ids(runtime)
 
 
 def test_idle_is_reissued_before_the_server_would_end_it(
