@@ -31,34 +31,24 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
+from benchgroup import LIST, build_group, free_port
 from sqlalchemy import delete, func, select
 
-from corrbot.clock import SystemClock
-from corrbot.config import parse_settings
 from corrbot.db import transaction
-from corrbot.groups import sync_group
 from corrbot.intake import store_message
 from corrbot.members import add_member
-from corrbot.migrate import upgrade
 from corrbot.model import OutboxEntry
 from corrbot.outbound.deliver import deliver_due
 from corrbot.pipeline.runner import process_pending
 from corrbot.runtime import Runtime
 
 GOAL_SECONDS = 5.0
-LIST = "cg@lists.example.org"
 SINK = "/usr/sbin/smtp-sink"
 SOURCE = "/usr/sbin/smtp-source"
 BODY = (
     "Dear all,\n\nthe draft of section 3 is attached to the tracker; please send\n"
     "comments on the terminology before the call on Thursday.\n\n" * 8
 ) + "Regards,\nMember One\n"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def start_sink(port: int) -> subprocess.Popen[bytes]:
@@ -84,28 +74,14 @@ def start_sink(port: int) -> subprocess.Popen[bytes]:
 
 
 def build(url: str, home: Path, port: int, members: int) -> Runtime:
-    settings = parse_settings(
-        {
-            "group": {
-                "name": "Bench Group",
-                "list_address": LIST,
-                "chair": "chair@example.org",
-                "coordinators": ["coordinator@example.org"],
-            },
-            "database": {"url": url},
-            "delivery": {"mode": "smtp", "host": "127.0.0.1", "port": port},
-        },
-        home,
-    )
-    runtime = Runtime.build(settings, SystemClock())
-    upgrade(runtime.engine)
+    delivery = {"mode": "smtp", "host": "127.0.0.1", "port": port}
+    runtime = build_group(url, home, delivery=delivery)
     with transaction(runtime.sessions) as session:
-        group = sync_group(session, settings, runtime.clock)
-        officers = 1 + len(settings.group.coordinators)
+        officers = 1 + len(runtime.settings.group.coordinators)
         for n in range(1, members - officers + 1):
             add_member(
                 session,
-                group.id,
+                runtime.group_id,
                 runtime.clock,
                 email=f"member{n:05d}@example{n % 97}.org",
                 name=f"Member {n}",

@@ -31,15 +31,11 @@ from datetime import datetime
 from pathlib import Path
 
 import mailparser
+from benchgroup import build_group
 from sqlalchemy import func, select
 
 from corrbot.archive import escape_mboxrd, unescape_mboxrd
-from corrbot.clock import SystemClock
-from corrbot.config import parse_settings
-from corrbot.db import transaction
-from corrbot.groups import sync_group
 from corrbot.ingress.files import find_sources, ingest
-from corrbot.migrate import upgrade
 from corrbot.model import Message
 from corrbot.pipeline.parse import read_message
 from corrbot.runtime import Runtime
@@ -106,24 +102,7 @@ NOW = datetime(2019, 12, 1)
 
 
 def build(url: str, home: Path) -> Runtime:
-    settings = parse_settings(
-        {
-            "group": {
-                "name": "Bench Group",
-                "list_address": "cg@lists.example.org",
-                "chair": "chair@example.org",
-                "coordinators": ["coordinator@example.org"],
-            },
-            "database": {"url": url},
-            "tasks": [{"key": k, "title": f"Task {k}"} for k in "abcd"],
-        },
-        home,
-    )
-    runtime = Runtime.build(settings, SystemClock())
-    upgrade(runtime.engine)
-    with transaction(runtime.sessions) as session:
-        sync_group(session, settings, runtime.clock)
-    return runtime
+    return build_group(url, home, tasks=[{"key": k, "title": f"Task {k}"} for k in "abcd"])
 
 
 def pipeline(raws: list[bytes], url: str | None, floor: float) -> None:

@@ -19,13 +19,12 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from benchgroup import build_group
 from sqlalchemy import func, insert, select
 
 from corrbot.clock import FixedClock
-from corrbot.config import STAKEHOLDER_GROUPS, parse_settings
+from corrbot.config import STAKEHOLDER_GROUPS
 from corrbot.db import transaction
-from corrbot.groups import sync_group
-from corrbot.migrate import upgrade
 from corrbot.model import Deadline, Issue, Item, MappingEntry, Member, Message, OutboxEntry, Tag
 from corrbot.reports.collect import collect_update
 from corrbot.reports.due import send_one
@@ -38,24 +37,13 @@ TARGET_SECONDS = 5.0
 
 
 def build(path: Path, messages: int, members: int, issues: int) -> Runtime:
-    settings = parse_settings(
-        {
-            "group": {
-                "name": "Bench Group",
-                "list_address": "cg@lists.example.org",
-                "chair": "chair@example.org",
-                "coordinators": ["coordinator@example.org"],
-            },
-            "database": {"url": f"sqlite:///{path}"},
-            "tasks": [{"key": k, "title": f"Task {k}"} for k in "abcd"],
-            "deadlines": [{"key": "update-1", "kind": "update-report", "due": DUE}],
-        },
+    runtime = build_group(
+        f"sqlite:///{path}",
         path.parent,
+        FixedClock(START),
+        tasks=[{"key": k, "title": f"Task {k}"} for k in "abcd"],
+        deadlines=[{"key": "update-1", "kind": "update-report", "due": DUE}],
     )
-    runtime = Runtime.build(settings, FixedClock(START))
-    upgrade(runtime.engine)
-    with transaction(runtime.sessions) as session:
-        sync_group(session, settings, runtime.clock)
     gid = runtime.group_id
     rng = random.Random(7)
     span = (DUE - START).total_seconds() - 60

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,19 +33,15 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from benchgroup import LIST, build_group, free_port
 from sqlalchemy import delete, func, select, text
 
-from corrbot.clock import SystemClock
-from corrbot.config import parse_settings
 from corrbot.db import transaction
-from corrbot.groups import sync_group
 from corrbot.ingress.smtp import start_listener
-from corrbot.migrate import upgrade
 from corrbot.model import Message, RawBlob
 from corrbot.runtime import Runtime
 
 GOAL_RATIO = 0.5
-LIST = "cg@lists.example.org"
 SOURCE = "/usr/sbin/smtp-source"
 
 
@@ -59,32 +54,6 @@ class BareHandler:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         self.count += 1
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def build(url: str, home: Path) -> Runtime:
-    settings = parse_settings(
-        {
-            "group": {
-                "name": "Bench Group",
-                "list_address": LIST,
-                "chair": "chair@example.org",
-                "coordinators": ["coordinator@example.org"],
-            },
-            "database": {"url": url},
-        },
-        home,
-    )
-    runtime = Runtime.build(settings, SystemClock())
-    upgrade(runtime.engine)
-    with transaction(runtime.sessions) as session:
-        sync_group(session, settings, runtime.clock)
-    return runtime
 
 
 def durability(runtime: Runtime) -> str:
@@ -160,7 +129,7 @@ def main() -> int:
         raise SystemExit(f"{SOURCE} is missing (Debian package postfix)")
     with tempfile.TemporaryDirectory() as tmp:
         url = args.db or f"sqlite:///{Path(tmp) / 'accept.db'}"
-        runtime = build(url, Path(tmp))
+        runtime = build_group(url, Path(tmp))
         if args.db:  # a reused database: start from an empty store
             with transaction(runtime.sessions) as session:
                 session.execute(delete(Message))
