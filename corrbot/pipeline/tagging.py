@@ -15,7 +15,8 @@ re-reading of the message, so rewriting a message's tags never touches them.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -23,6 +24,8 @@ from sqlalchemy.orm import Session
 from corrbot.model import Issue, Message, Tag, Task
 from corrbot.pipeline import tag_rows
 from corrbot.understand import FoundTag, IssueRef, TagSource, TaskRef, find_tags
+
+R = TypeVar("R")
 
 # session.info key of the per-transaction cache of task and issue refs (cache_refs).
 _REFS = "corrbot.tagging.refs"
@@ -70,22 +73,21 @@ def _remember(session: Session, key: tuple[str, int], value: Any) -> None:
         cache[key] = value
 
 
-def task_refs(session: Session, group_id: int) -> list[TaskRef]:
-    cached: list[TaskRef] | None = _cached(session, ("tasks", group_id))
-    if cached is not None:
-        return list(cached)
-    found = _read_tasks(session, group_id)
-    _remember(session, ("tasks", group_id), found)
+def _refs(session: Session, key: tuple[str, int], read: Callable[[], list[R]]) -> list[R]:
+    """The transaction's cached list under key, read once; a copy the caller may change."""
+    found: list[R] | None = _cached(session, key)
+    if found is None:
+        found = read()
+        _remember(session, key, found)
     return list(found)
+
+
+def task_refs(session: Session, group_id: int) -> list[TaskRef]:
+    return _refs(session, ("tasks", group_id), lambda: _read_tasks(session, group_id))
 
 
 def issue_refs(session: Session, group_id: int) -> list[IssueRef]:
-    cached: list[IssueRef] | None = _cached(session, ("issues", group_id))
-    if cached is not None:
-        return list(cached)
-    found = _read_issues(session, group_id)
-    _remember(session, ("issues", group_id), found)
-    return list(found)
+    return _refs(session, ("issues", group_id), lambda: _read_issues(session, group_id))
 
 
 def _read_tasks(session: Session, group_id: int) -> list[TaskRef]:
