@@ -20,8 +20,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -32,6 +31,7 @@ from sqlalchemy.orm import Session
 from corrbot import intake_sql
 from corrbot.clock import Clock
 from corrbot.model import Message
+from corrbot.pipeline.parse_headers import read_date
 from corrbot.runtime import Runtime
 
 log = logging.getLogger("corrbot.intake")
@@ -78,25 +78,22 @@ def _head(raw: bytes) -> bytes:
     return raw[:end]
 
 
+def _unfolded_head(raw: bytes) -> bytes:
+    return re.sub(rb"\r?\n[ \t]+", b" ", _head(raw))
+
+
 def header_date(raw: bytes) -> datetime | None:
-    """The Date header as naive UTC (how the store keeps times); None if missing or unreadable."""
-    head = re.sub(rb"\r?\n[ \t]+", b" ", _head(raw))  # unfold
-    found = _DATE_HEADER.search(head)
-    if not found:
-        return None
-    try:
-        when = parsedate_to_datetime(found.group(1).decode("ascii", "replace").strip())
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if when.tzinfo is not None:  # no zone ("-0000" or none given) is taken as UTC
-        when = when.astimezone(UTC).replace(tzinfo=None)
-    return when
+    """The Date header as naive UTC (how the store keeps times); None if missing or unreadable.
+
+    Read from the bytes, before any parse, as the parse stage reads it (``read_date``).
+    """
+    found = _DATE_HEADER.search(_unfolded_head(raw))
+    return read_date(found.group(1).decode("ascii", "replace").strip())[0] if found else None
 
 
 def header_message_id(raw: bytes) -> str | None:
     """The Message-ID without <>, from the first such header (folded lines too)."""
-    head = re.sub(rb"\r?\n[ \t]+", b" ", _head(raw))  # unfold
-    found = _MSGID_HEADER.search(head)
+    found = _MSGID_HEADER.search(_unfolded_head(raw))
     if not found:
         return None
     value = found.group(1).decode("utf-8", "replace")

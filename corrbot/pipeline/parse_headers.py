@@ -168,7 +168,11 @@ def message_ids(value: str | None) -> list[str]:
 
 def header_date(msg: EmailMessage) -> tuple[datetime | None, str | None]:
     """(naive UTC date, None) or (None, why it could not be read)."""
-    raw = raw_header(msg, "Date")
+    return read_date(raw_header(msg, "Date"))
+
+
+def read_date(raw: str | None) -> tuple[datetime | None, str | None]:
+    """A Date header's value as (naive UTC date, None) or (None, why it could not be read)."""
     if not raw:
         return None, "date missing"
     try:
