@@ -178,7 +178,7 @@ def _plan(
             continue
         if digest not in digests:
             digests.add(digest)
-            plan.blobs.append({"sha256": digest, "size": len(arrival.raw), "data": arrival.raw})
+            plan.blobs.append(intake_sql.blob_row(arrival.raw, digest))
         sender = arrival.envelope_from
         values: dict[str, object] = {
             "placeholder": False,
@@ -266,8 +266,7 @@ def _store_pg(
         row_id, placeholder, added = stored[keys[index][1]]
         plan.results[index] = StoreResult(row_id, not added and not placeholder)
         if placeholder and not added:
-            raw = arrivals[index].raw
-            blobs.append({"sha256": row["sha256"], "size": len(raw), "data": raw})
+            blobs.append(intake_sql.blob_row(arrivals[index].raw, str(row["sha256"])))
             fills.append((row_id, {k: v for k, v in row.items() if k not in _ROW_KEY}))
     if fills:
         with runtime.engine.begin() as tx:

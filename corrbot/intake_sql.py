@@ -99,6 +99,11 @@ def known_rows(
     return known
 
 
+def blob_row(raw: bytes, sha256: str) -> Row:
+    """A raw_blob row for these bytes (their SHA-256 in hex)."""
+    return {"sha256": sha256, "size": len(raw), "data": raw}
+
+
 def insert_blobs(conn: Connection, blobs: Sequence[Row]) -> None:
     if blobs:
         conn.execute(_INSERT_BLOBS[conn.dialect.name], blobs)

@@ -17,7 +17,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from corrbot.clock import Clock
-from corrbot.intake_sql import insert_blobs
+from corrbot.intake_sql import blob_row, insert_blobs
 from corrbot.model import OutboxEntry
 
 
@@ -55,7 +55,7 @@ def enqueue(
     )
     added = 0
     if any(key not in present for key in keys):
-        insert_blobs(session.connection(), [_blob(raw, digest)])
+        insert_blobs(session.connection(), [blob_row(raw, digest)])
     for key, lower in keys.items():
         if key in present:
             continue
@@ -74,10 +74,6 @@ def enqueue(
         )
         added += 1
     return added
-
-
-def _blob(raw: bytes, digest: str) -> dict[str, Any]:
-    return {"sha256": digest, "size": len(raw), "data": raw}
 
 
 @dataclass(frozen=True)
@@ -149,7 +145,7 @@ def enqueue_copies(
         if key not in present
     ]
     if rows:
-        insert_blobs(session.connection(), [_blob(raw, digest) for raw, digest in blobs.items()])
+        insert_blobs(session.connection(), [blob_row(raw, digest) for raw, digest in blobs.items()])
         session.execute(insert(OutboxEntry), rows)
     return len(rows)
 
