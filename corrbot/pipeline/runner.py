@@ -141,13 +141,17 @@ def _warm(
     found = [p for p in (readings.get(row_id) for row_id in ready) if p is not None]
     if not found:
         return
-    preload_members(
-        session, group_id, [p.fields["from_addr"] for p in found if p.fields["from_addr"]]
-    )
-    refs = [
-        ref for p in found for ref in [p.fields["in_reply_to"], *(p.fields["references"] or [])]
-    ]
-    thread.preload_rows(session, group_id, refs)
+    # Nothing pending is needed to answer these (a row made or changed in this
+    # transaction is held already), so the batch's changes need not be flushed.
+    with session.no_autoflush:
+        preload_members(
+            session, group_id, [p.fields["from_addr"] for p in found if p.fields["from_addr"]]
+        )
+        refs = [
+            ref for p in found for ref in [p.fields["in_reply_to"], *(p.fields["references"] or [])]
+        ]
+        replied = thread.preload_rows(session, group_id, refs)
+        tag_rows.load(session, [row.id for row in replied if not row.placeholder])
 
 
 def process_one(

@@ -51,14 +51,30 @@ def preload(session: Session, ids: list[int]) -> None:
     rows: dict[int, list[Tag]] | None = session.info.get(_ROWS)
     if rows is None or not ids:
         return
-    found: dict[int, list[Tag]] = {message_id: [] for message_id in ids}
-    for row in session.scalars(select(Tag).where(Tag.message_id.in_(ids)).order_by(Tag.id)):
-        found[row.message_id].append(row)
-    rows.update(found)
+    load(session, ids)
     parents = set(
         session.scalars(select(Message.parent_id).where(Message.parent_id.in_(ids)).distinct())
     )
     session.info[_PARENTS] = (set(ids), parents)
+
+
+def load(session: Session, ids: Iterable[int]) -> None:
+    """Hold the Tag rows of these messages (those not held yet), in one query per 500.
+
+    For an import batch, also the rows its messages reply to: a reply inherits its
+    parent's active tags, and the parent is usually in an earlier batch.
+    """
+    rows: dict[int, list[Tag]] | None = session.info.get(_ROWS)
+    if rows is None:
+        return
+    wanted = sorted({message_id for message_id in ids if message_id not in rows})
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found: dict[int, list[Tag]] = {message_id: [] for message_id in chunk}
+        query = select(Tag).where(Tag.message_id.in_(chunk)).order_by(Tag.id)
+        for row in session.scalars(query):
+            found[row.message_id].append(row)
+        rows.update(found)
 
 
 def rows_of(session: Session, message_id: int) -> list[Tag]:

@@ -103,18 +103,23 @@ def remember_rows(session: Session) -> None:
     session.info[_ROWS] = {}
 
 
-def preload_rows(session: Session, group_id: int, message_ids: Iterable[str]) -> None:
-    """Find the stored rows of these Message-IDs in one query per 500 for ``_row``."""
+def preload_rows(session: Session, group_id: int, message_ids: Iterable[str]) -> list[Message]:
+    """Find the stored rows of these Message-IDs in one query per 500 for ``_row``.
+
+    Returns the rows of these ids now known (found now or before).
+    """
     rows: dict[tuple[int, str], Message] | None = session.info.get(_ROWS)
     if rows is None:
-        return
-    wanted = sorted({i for i in message_ids if i and (group_id, i) not in rows})
+        return []
+    given = {i for i in message_ids if i}
+    wanted = sorted(i for i in given if (group_id, i) not in rows)
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
         for row in session.scalars(
             select(Message).where(Message.group_id == group_id, Message.message_id.in_(chunk))
         ):
             rows[(group_id, row.message_id)] = row
+    return [row for row in (rows.get((group_id, i)) for i in given) if row is not None]
 
 
 def _row(session: Session, group_id: int, message_id: str) -> Message:
