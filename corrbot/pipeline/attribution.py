@@ -11,11 +11,13 @@ from __future__ import annotations
 from corrbot.members import find_member
 from corrbot.model import Member
 from corrbot.pipeline.context import MessageContext
-from corrbot.understand import on_behalf_of
 
 
-def attribute(ctx: MessageContext, new_text: str) -> Member | None:
-    """Link the message to its sender's membership and record ``On behalf of:``."""
+def attribute(ctx: MessageContext, organisation: str | None) -> Member | None:
+    """Link the message to its sender's membership and record ``On behalf of:``.
+
+    ``organisation``: what the new text's ``On behalf of:`` line names, if any.
+    """
     message = ctx.message
     member = ctx.member
     if member is None and message.from_addr:
@@ -23,7 +25,6 @@ def attribute(ctx: MessageContext, new_text: str) -> Member | None:
     if member is not None:
         ctx.member = member
         message.member_id = member.id
-    organisation = on_behalf_of(new_text)
     # The column holds 300 characters; a longer line is someone's prose, cut not lost.
     message.on_behalf_of = organisation[:300] if organisation else None
     return member

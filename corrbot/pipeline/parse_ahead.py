@@ -34,7 +34,8 @@ from corrbot.pipeline.parse import read_parsed
 from corrbot.pipeline.tagging import issue_refs, task_refs
 from corrbot.rules.addressing import HEADERS
 from corrbot.runtime import Runtime
-from corrbot.understand import FoundTag, IssueRef, TaskRef, find_tags, new_text, tag_correction
+from corrbot.understand import FoundTag, IssueRef, TaskRef, find_tags, new_text
+from corrbot.understand.conventions import Conventions, read_conventions
 
 log = logging.getLogger("corrbot.pipeline")
 
@@ -66,6 +67,8 @@ class Prepared:
     # understand.py uses it only when its own inputs are the same (see Refs)
     tags: list[FoundTag] | None = None
     tags_for: tuple[str, str, Refs] | None = None
+    # the line conventions of ``own`` (None when unreadable)
+    conventions: Conventions | None = None
     # The bare parse, pickled before reading it: reading a part's payload can note a
     # defect on it, and the runner should get the mail exactly as a parse leaves it.
     # Only its headers when the runner reads nothing else of it (see _for_runner).
@@ -115,15 +118,16 @@ def prepare(item: RowToRead, refs: Refs | None = None) -> Prepared | None:
             name: list(_addresses(tuple(str(v) for v in parsed.get_all(name) or [])))
             for name in HEADERS
         }
+        lines = read_conventions(own) if own is not None else None
         tags: list[FoundTag] | None = None
         tags_for: tuple[str, str, Refs] | None = None
         # Tag:/Untag: lines change what is read for tags; rare, left to the runner.
-        if refs is not None and own is not None and tag_correction(own) is None:
+        if refs is not None and own is not None and lines and lines.tag_correction is None:
             subject = row.subject or ""
             tags = find_tags(subject, own, refs.tasks, refs.issues, refs.threshold)
             tags_for = (subject, own, refs)
         fields = {name: getattr(row, name) for name in FIELDS}
-        return Prepared(fields, problem, own, recipients, tags, tags_for, email)
+        return Prepared(fields, problem, own, recipients, tags, tags_for, lines, email)
     except Exception:  # the runner reads it again and deals with it
         return None
 

@@ -201,6 +201,7 @@ def _prepare(session: Session) -> None:
 
     event.listen(session, "loaded_as_persistent", hold)
     event.listen(session, "pending_to_persistent", hold)
+    event.listen(session, "detached_to_persistent", hold)  # see thread._new_thread
     remember_members(session)
     cache_refs(session)
     tag_rows.remember(session)

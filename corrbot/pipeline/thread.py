@@ -24,8 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from corrbot.model import Item, Message, Thread
 from corrbot.pipeline.context import MessageContext
@@ -149,12 +149,22 @@ def _is_root(session: Session, message: Message) -> bool:
 
 
 def _new_thread(ctx: MessageContext, row: Message, key: str) -> None:
-    created = Thread(
-        group_id=row.group_id, root_id=row.id, subject_key=key, created_at=ctx.runtime.clock.now()
-    )
-    ctx.session.add(created)
-    ctx.session.flush()
-    row.thread_id = created.id
+    session = ctx.session
+    values = {
+        "group_id": row.group_id,
+        "root_id": row.id,
+        "subject_key": key,
+        "created_at": ctx.runtime.clock.now(),
+    }
+    # Inserted by a statement of its own rather than by flushing the session for its
+    # id: a flush would also write the message's pending changes, and then its other
+    # changes in a second UPDATE of the same row. The row becomes the session's as if
+    # loaded.
+    new_id = session.connection().scalar(insert(Thread).values(values).returning(Thread.id))
+    created = Thread(id=new_id, **values)
+    make_transient_to_detached(created)
+    session.add(created)
+    row.thread_id = new_id
 
 
 def _adopt_root(session: Session, row: Message, thread_id: int) -> None:

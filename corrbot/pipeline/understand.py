@@ -45,17 +45,8 @@ from corrbot.pipeline.body import bodies
 from corrbot.pipeline.context import MessageContext
 from corrbot.pipeline.notices import reply
 from corrbot.pipeline.retag import request_retag
-from corrbot.understand import (
-    FoundTag,
-    PositionReading,
-    alternatives,
-    closes,
-    decision,
-    find_mapping,
-    find_position,
-    new_text,
-    tag_correction,
-)
+from corrbot.understand import FoundMapping, FoundTag, PositionReading, new_text
+from corrbot.understand.conventions import Conventions, read_conventions
 
 log = logging.getLogger("corrbot.understand")
 _CORRECTION_LINE = re.compile(r"^[ \t]*(?:un)?tags?[ \t]*:.*$", re.I | re.M)
@@ -67,6 +58,7 @@ def understand(ctx: MessageContext) -> None:
     ahead = ctx.ahead.own if ctx.ahead is not None else None
     own = ahead if ahead is not None else new_text(*bodies(ctx))
     message.new_text = own
+    lines = _conventions(ctx, own)
     reading = ctx.reading
     reading.update(
         new_text=own,
@@ -76,16 +68,16 @@ def understand(ctx: MessageContext) -> None:
         issues=[],
         position=None,
         position_conflict=None,
-        alternatives=alternatives(own),
-        closes=closes(own),
-        decision=decision(own),
+        alternatives=list(lines.alternatives),
+        closes=lines.closes,
+        decision=lines.decision,
         mapping=[],
         mapping_issue=None,
         mapping_issue_id=None,
     )
-    member = attribute(ctx, own)
+    member = attribute(ctx, lines.on_behalf_of)
     parent = tagging.parent_of(ctx.session, message)
-    correction = tag_correction(own)
+    correction = lines.tag_correction
     reading.update(member=member, on_behalf_of=message.on_behalf_of, parent=parent)
     reading["tag_correction"] = correction
     if correction is not None and parent is not None:
@@ -101,8 +93,14 @@ def understand(ctx: MessageContext) -> None:
         reply(ctx, "retag-refused", {"problem": "not-coordinator", "unknown": []})
     # Refused or stray Tag:/Untag: lines are not acted on: not even as "#3" mentions.
     _tag(ctx, _CORRECTION_LINE.sub("", own) if correction else own, parent)
-    _position(ctx, own)
-    _mapping(ctx, own)
+    _position(ctx, lines.position)
+    _mapping(ctx, list(lines.mapping))
+
+
+def _conventions(ctx: MessageContext, own: str) -> Conventions:
+    """The lines of the new text, as the import's worker read them when it read this text."""
+    ahead = ctx.ahead.conventions if ctx.ahead is not None else None
+    return ahead if ahead is not None and ahead.text == own else read_conventions(own)
 
 
 def _tag(ctx: MessageContext, own: str, parent: Message | None) -> None:
@@ -136,8 +134,7 @@ def _publish(ctx: MessageContext, tags: list[FoundTag]) -> None:
     ctx.reading["issues"] = [int(tag.key) for tag in tags if tag.kind == "issue"]
 
 
-def _position(ctx: MessageContext, own: str) -> None:
-    found: PositionReading = find_position(own)
+def _position(ctx: MessageContext, found: PositionReading) -> None:
     if found.position is not None:
         ctx.reading["position"] = found
     elif found.conflict:
@@ -145,8 +142,7 @@ def _position(ctx: MessageContext, own: str) -> None:
         reply(ctx, "position-conflict", {"conflict": found.conflict})
 
 
-def _mapping(ctx: MessageContext, own: str) -> None:
-    entries = find_mapping(own)
+def _mapping(ctx: MessageContext, entries: list[FoundMapping]) -> None:
     if not entries:
         return
     issues: list[int] = ctx.reading["issues"]
