@@ -27,17 +27,20 @@ from corrbot.pipeline.context import MessageContext
 from corrbot.pipeline.parse_body import read_body
 from corrbot.pipeline.parse_headers import (
     charset_hint,
-    header_date,
-    header_text,
+    display_text,
+    first_headers,
     message_ids,
-    raw_header,
-    sender,
+    mime_view,
+    read_date,
+    read_raw,
+    sender_of,
 )
 
 log = logging.getLogger("corrbot.pipeline")
 
 MAX_ADDRESS = 320  # the column's width, and more than any real address needs
 MAX_DEFECTS = 50  # a mangled message can report thousands; the first ones say enough
+_READ = frozenset({"date", "subject", "from", "in-reply-to", "references"})
 
 
 def parse(ctx: MessageContext) -> bool:
@@ -62,6 +65,8 @@ def _parse(ctx: MessageContext) -> bool:
         # (parsed again here only if it sent none).
         for name, value in ctx.ahead.fields.items():
             setattr(message, name, value)
+        if message.date is None:  # the worker does not know when it was received
+            message.date = message.received_at
         ctx.parsed = ctx.ahead.parsed()
         if ctx.parsed is None:
             ctx.parsed = BytesParser(policy=compat32).parsebytes(blob.data)
@@ -82,21 +87,30 @@ def read_message(message: Message, data: bytes) -> tuple[EmailMessage, str | Non
 def read_parsed(message: Message, msg: EmailMessage) -> tuple[EmailMessage, str | None]:
     """``read_message`` of an already parsed mail."""
     defects: list[str] = []
-    date, date_problem = header_date(msg)
+    # The headers read here, found in one pass over a mail's many headers.
+    heads = first_headers(msg, _READ)
+
+    def raw(name: str, hint: str | None = None) -> str | None:
+        value = heads.get(name)
+        return None if value is None else read_raw(value, hint)
+
+    date, date_problem = read_date(raw("date"))
     if date_problem:
         defects.append(f"{date_problem}; the time received stands in")
     message.date = date or message.received_at
-    hint = charset_hint(msg)
-    message.subject = header_text(msg, "Subject", hint)
-    name, addr = sender(msg, hint)
+    view = mime_view(msg)  # what charset_hint and read_body read of the top level
+    hint = charset_hint(view)
+    message.subject = display_text(raw("subject", hint))
+    from_raw = raw("from", hint)
+    name, addr = sender_of(from_raw) if from_raw else ("", "")
     message.from_name = name or None
     message.from_addr = addr[:MAX_ADDRESS] or None
-    replied_to = message_ids(raw_header(msg, "In-Reply-To"))
+    replied_to = message_ids(raw("in-reply-to"))
     message.in_reply_to = replied_to[0] if replied_to else None
     message.references = [
-        ref for ref in message_ids(raw_header(msg, "References")) if ref != message.message_id
+        ref for ref in message_ids(raw("references")) if ref != message.message_id
     ]
-    body = read_body(msg)
+    body = read_body(view)
     message.text_body = body.text
     message.attachments = body.attachments
     message.defects = [*defects, *body.defects][:MAX_DEFECTS]

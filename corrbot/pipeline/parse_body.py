@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from email.message import Message as EmailMessage
 from typing import Any
 
-from corrbot.pipeline.parse_headers import clean, decode_words, header_text
+from corrbot.pipeline.parse_headers import clean, decode_words, header_text, mime_view
 from corrbot.pipeline.parse_text import decode_bytes
 from corrbot.understand.html import html_to_text
 
@@ -41,6 +41,8 @@ def read_body(msg: EmailMessage) -> Body:
     serial = 0  # gives every part its own group unless an alternative says otherwise
     while stack:
         part, group = stack.pop()
+        # Every accessor below reads the part's MIME headers only: see mime_view.
+        part = mime_view(part)
         serial += 1
         body.defects.extend(type(d).__name__ for d in getattr(part, "defects", ()))
         ctype = _safe(part.get_content_type, "application/octet-stream")

@@ -17,6 +17,7 @@ import re
 from datetime import UTC, datetime
 from email.message import Message as EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
+from functools import lru_cache
 
 from corrbot.pipeline.parse_text import decode_bytes
 
@@ -26,6 +27,8 @@ _QP_BYTE = re.compile(rb"=([0-9A-Fa-f]{2})")
 _MSG_ID = re.compile(r"<([^<>\s]+)>")
 _HIDDEN = re.compile(r"corrbotword(\d+)x")
 _FOLD = re.compile(r"\r?\n[ \t]*")
+# The only headers the standard library's MIME accessors read (see mime_view).
+_MIME = frozenset({"content-type", "content-disposition", "content-transfer-encoding"})
 # Longest id the message table holds (String(998), the RFC 5322 line limit).
 MAX_ID = 998
 
@@ -49,16 +52,54 @@ def raw_header(msg: EmailMessage, name: str, hint: str | None = None) -> str | N
     wanted = name.lower()
     for key, value in msg.raw_items():
         if key.lower() == wanted:
-            text = str(value)
-            if _has_surrogates(text):
-                text = decode_bytes(text.encode("ascii", "surrogateescape"), None, hint)[0]
-            return _FOLD.sub(" ", text).strip()
+            return read_raw(value, hint)
     return None
+
+
+def first_headers(msg: EmailMessage, names: frozenset[str]) -> dict[str, object]:
+    """The raw value of the first header of each of ``names`` (lower case) present.
+
+    One pass over the headers for several names: a mailing-list message carries
+    dozens of headers, which each ``raw_header`` call lower-cases again.
+    """
+    found: dict[str, object] = {}
+    for key, value in msg.raw_items():
+        name = key.lower()
+        if name in names and name not in found:
+            found[name] = value
+    return found
+
+
+def read_raw(value: object, hint: str | None = None) -> str:
+    """A raw header value (from ``raw_items``) as ``raw_header`` gives it."""
+    text = str(value)
+    if _has_surrogates(text):
+        text = decode_bytes(text.encode("ascii", "surrogateescape"), None, hint)[0]
+    return _FOLD.sub(" ", text).strip()
+
+
+def mime_view(part: EmailMessage) -> EmailMessage:
+    """The part with only its Content-Type, -Disposition and -Transfer-Encoding headers.
+
+    For the standard library's MIME accessors (``get_content_type``,
+    ``get_param``, ``get_filename``, ``get_payload(decode=True)``...), which read no
+    other header but scan and lower-case every header name on each call, a dozen
+    calls per part. The view shares everything else with the part: its payload,
+    and its defects list, so a defect noted while decoding lands on the part.
+    """
+    view = EmailMessage.__new__(type(part))
+    vars(view).update(vars(part))
+    vars(view)["_headers"] = [item for item in part.raw_items() if item[0].lower() in _MIME]
+    return view
 
 
 def header_text(msg: EmailMessage, name: str, hint: str | None = None) -> str:
     """The first header of that name as display text (encoded words decoded)."""
-    raw = raw_header(msg, name, hint)
+    return display_text(raw_header(msg, name, hint))
+
+
+def display_text(raw: str | None) -> str:
+    """A ``raw_header`` value as display text (encoded words decoded)."""
     return clean(decode_words(raw)) if raw else ""
 
 
@@ -109,13 +150,14 @@ def charset_hint(msg: EmailMessage) -> str | None:
     for _ in range(3):  # a few levels of multipart are enough for a guess
         if not isinstance(part, EmailMessage):
             return None
+        view = mime_view(part)
         try:
-            found = part.get_content_charset()
+            found = view.get_content_charset()
         except Exception:  # malformed parameters: no guess
             return None
         if found:
             return str(found)
-        payload = part.get_payload()
+        payload = view.get_payload()
         part = payload[0] if isinstance(payload, list) and payload else None
     return None
 
@@ -127,8 +169,16 @@ def sender(msg: EmailMessage, hint: str | None = None) -> tuple[str, str]:
     ``=?utf-8?q?Doe,_Jane?=`` does not break into two addresses at its comma.
     """
     raw = raw_header(msg, "From", hint)
-    if not raw:
-        return "", ""
+    return sender_of(raw) if raw else ("", "")
+
+
+@lru_cache(maxsize=4096)
+def sender_of(raw: str) -> tuple[str, str]:
+    """``sender`` of a From header read by ``raw_header``.
+
+    Cached: the address parser is slow, and a list's posters write the same From
+    line message after message.
+    """
     # Clients put commas inside encoded words ("=?utf-8?q?Doe,_Jane?="), which the
     # address splitter would cut at: hide each word behind a plain token first.
     words: list[str] = []

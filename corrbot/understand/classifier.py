@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from corrbot.understand import cues
 from corrbot.understand.refs import TaskRef
-from corrbot.understand.textwords import stems
+from corrbot.understand.textwords import stem_set, stems
 
 DEFAULT_THRESHOLD = 0.5
 # Score at which confidence reaches one half: one strong cue phrase.
@@ -65,7 +65,7 @@ class TaskClassifier:
     def scores(self, text: str) -> dict[str, float]:
         """The raw evidence score of every task for ``text`` (0 when none)."""
         lowered = text.lower()
-        words = set(stems(text))
+        words = stem_set(text)
         result: dict[str, float] = {}
         for profile in self._profiles:
             score = _OVERLAP_SCALE * sum(

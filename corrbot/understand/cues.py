@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from corrbot.understand.textwords import stems
+from corrbot.understand.textwords import stem_set
 
 Cue = tuple[float, re.Pattern[str]]
 
@@ -146,7 +146,7 @@ LINE_CUES: dict[str, re.Pattern[str]] = {
 
 def theme_of(title: str) -> str | None:
     """Which standard theme a task title speaks of, by its words (not its key)."""
-    words = set(stems(title))
+    words = stem_set(title)
     if (
         words & {"gap", "shortcom", "unaddress"}
         or {"not", "adequat"} <= set(title.lower().split()) | words
