@@ -3,7 +3,8 @@
 Kept apart from the algorithm in ``quotes.py`` so the (long, multilingual) lists
 can grow without touching the logic. Every pattern is matched against one line,
 or against a few physical lines joined by spaces when a client wrapped a long
-attribution line ("On …, X <x@y>\\nwrote:").
+attribution line ("On …, X <x@y>\\nwrote:"). linescan.py keeps a cheaper
+pattern for the words a marker may begin with: a word added here goes there too.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ QUOTE = re.compile(r"^\s*(?:>|[A-Za-z]{1,12}>(?=\s|$))")
 # something" out (a date or an address is also required for multi-line joins).
 _EDGE_L = r"^[\s>*\-]*"
 _EDGE_R = r"[\s.:：>*\-]*$"
+# The end of the date-then-address pattern below, from the "@" of the address on.
+_ADDRESS_FROM_AT = r"@[^@<>\s]+\.[^@<>\s]+>:?"
 # Each pattern with the words it cannot match without (any one of them, in the
 # lowercased line), so that a line is tried only against patterns that can match.
 _ATTRIBUTION_SPECS: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -59,21 +62,28 @@ _ATTRIBUTION_SPECS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("كتب",), r".+\s?كتب\s?:"),
     # Date then sender address, with no verb (Gmail in some locales):
     # "2015-10-18 0:17 GMT+03:00 Matt <m@x.org>:", "2013/7/20 sam <s@x.org>"
-    (("@",), r".*\d{4}.{1,80}<\s*[^@<>\s]+@[^@<>\s]+\.[^@<>\s]+>:?"),
+    (("@",), r".*\d{4}.{1,80}<\s*[^@<>\s]+" + _ADDRESS_FROM_AT),
     (("gmt",), r"20\d\d-\d\d-\d\d \d\d?:\d\d GMT[+-]\d\d:\d\d [\w\s]+"),
 )
 ATTRIBUTION = [re.compile(_EDGE_L + p + _EDGE_R, _I) for _, p in _ATTRIBUTION_SPECS]
 ATTRIBUTION_NEEDS = [needs for needs, _ in _ATTRIBUTION_SPECS]
+# A line that can close that pattern, found in a whole text: "@" is the only word
+# it needs, too common to look for alone (see linescan.py).
+ADDRESS_END = re.compile(_ADDRESS_FROM_AT + _EDGE_R, _I | re.MULTILINE)
+
+
+# Each word with the patterns that need it: a word is looked for once per line.
+_NEEDED_BY: tuple[tuple[str, tuple[int, ...]], ...] = tuple(
+    (word, tuple(i for i, needs in enumerate(ATTRIBUTION_NEEDS) if word in needs))
+    for word in dict.fromkeys(word for needs in ATTRIBUTION_NEEDS for word in needs)
+)
 
 
 def attribution_match(line: str) -> bool:
     """Whether any ATTRIBUTION pattern matches, trying only those whose words occur."""
     lowered = line.lower()
-    return any(
-        pattern.match(line)
-        for needs, pattern in zip(ATTRIBUTION_NEEDS, ATTRIBUTION, strict=True)
-        if any(word in lowered for word in needs)
-    )
+    tried = {i for word, needed_by in _NEEDED_BY if word in lowered for i in needed_by}
+    return any(ATTRIBUTION[i].match(line) for i in sorted(tried))
 
 
 # Every ATTRIBUTION pattern needs one of these words (or a year and an address
@@ -96,25 +106,25 @@ def attribution_hint(line: str) -> bool:
 
 
 # Begin the forwarded or original message: everything after is someone else's.
-FORWARD = [
-    re.compile(_EDGE_L + p, _I)
-    for p in (
-        r"begin forwarded message\s*:",
-        r"-{2,}\s*(?:forwarded|original|reply)\s+message\s*-{2,}",
-        r"-{2,}\s*(?:message\s+(?:transféré|d'origine|original)|message\s+réexpédié)\s*-{2,}",
-        r"début du message (?:transféré|réexpédié)\s*:",
-        r"-{2,}\s*(?:ursprüngliche|weitergeleitete)\s+nachricht\s*-{2,}",
-        r"anfang der weitergeleiteten (?:nachricht|e-mail)\s*:",
-        r"-{2,}\s*mensaje\s+(?:original|reenviado)\s*-{2,}",
-        r"inicio del mensaje reenviado\s*:",
-        r"-{2,}\s*mensagem\s+(?:original|encaminhada)\s*-{2,}",
-        r"-{2,}\s*(?:исходное|пересылаемое|пересланное)\s+сообщение\s*-{2,}",
-        r"-{2,}\s*(?:原始邮件|原始郵件|转发邮件|轉寄郵件|转发的邮件)\s*-{2,}",
-        r"-{2,}\s*(?:الرسالة الأصلية|رسالة محولة|رسالة معاد توجيهها)\s*-{2,}",
-        r"-{2,}\s*(?:messaggio\s+originale|messaggio\s+inoltrato)\s*-{2,}",
-        r"-{2,}\s*(?:oorspronkelijk|doorgestuurd)\s+bericht\s*-{2,}",
-    )
-]
+# Each is read after _EDGE_L; DASHES starts those that start with dashes.
+DASHES = r"-{2,}\s*"
+FORWARD_STARTS: tuple[str, ...] = (
+    r"begin forwarded message\s*:",
+    DASHES + r"(?:forwarded|original|reply)\s+message\s*-{2,}",
+    DASHES + r"(?:message\s+(?:transféré|d'origine|original)|message\s+réexpédié)\s*-{2,}",
+    r"début du message (?:transféré|réexpédié)\s*:",
+    DASHES + r"(?:ursprüngliche|weitergeleitete)\s+nachricht\s*-{2,}",
+    r"anfang der weitergeleiteten (?:nachricht|e-mail)\s*:",
+    DASHES + r"mensaje\s+(?:original|reenviado)\s*-{2,}",
+    r"inicio del mensaje reenviado\s*:",
+    DASHES + r"mensagem\s+(?:original|encaminhada)\s*-{2,}",
+    DASHES + r"(?:исходное|пересылаемое|пересланное)\s+сообщение\s*-{2,}",
+    DASHES + r"(?:原始邮件|原始郵件|转发邮件|轉寄郵件|转发的邮件)\s*-{2,}",
+    DASHES + r"(?:الرسالة الأصلية|رسالة محولة|رسالة معاد توجيهها)\s*-{2,}",
+    DASHES + r"(?:messaggio\s+originale|messaggio\s+inoltrato)\s*-{2,}",
+    DASHES + r"(?:oorspronkelijk|doorgestuurd)\s+bericht\s*-{2,}",
+)
+FORWARD = [re.compile(_EDGE_L + p, _I) for p in FORWARD_STARTS]
 FORWARD_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in FORWARD), _I)
 
 # Header lines of an embedded message (Outlook, Apple Mail, forwards), per language.

@@ -1,0 +1,192 @@
+"""The lines of a body that ``quotes._keep`` must judge one by one.
+
+Any other line is the sender's plain text whatever surrounds it, so ``_keep`` copies
+runs of them unread. Judging every line with the markers themselves was what made
+reading a patch archive slow; the patterns here are cheaper and match every line a
+marker or an attribution could start on (and some more, which only cost time): one
+anchored pattern per line, and a few whole-text searches for the words without
+which no attribution matches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from itertools import compress, count
+
+from corrbot.understand import markers as m
+
+# The words HEADER_FROM, FORWARD, MOBILE_SIGNATURE and DISCLAIMER_START can begin
+# with (after the blanks, "*", "-", ">", "(" or "<" they allow before them), cut
+# short where that keeps the pattern wider than the marker. A word added to a
+# marker must be added here (tests/understand/test_quotes_fast.py checks).
+_HEADER_END = r"\s*\*?\s*[:：]"
+_OUTLOOK = r"\s+\[?outlook"
+_LEADS: tuple[str, ...] = (
+    *(
+        name + _HEADER_END
+        for name in (
+            *("from", "de", "von", "da", "van", "från", "fra", "od", "от", "від"),
+            *("发件人", "發件人", "寄件者", "من"),
+        )
+    ),
+    *(start for start in m.FORWARD_STARTS if not start.startswith(m.DASHES)),
+    *(
+        word + r"\s"
+        for word in (
+            *("sent", "envoyé", "enviado", "gesendet", "verzonden", "inviato", "skickat"),
+            *("sendt", "wysłane", "отправлено", "надіслано"),
+        )
+    ),
+    *(r"vo[nm]\s+meinem", "diese nachricht", "from my "),
+    *(word + _OUTLOOK for word in ("get", "téléchargez", "obtener", "holen sie sich")),
+    *("从我的", "從我的", "发自我的", "發自我的", "أرسلت من "),
+    r"this\s+(?:e-?mail|message|communication|transmission)",
+    *(r"the\s+information", "confidential", "disclaimer", r"if\s+you\s+are"),
+    *(r"ce\s+(?:message|courriel)", r"le\s+présent", r"avis\s+de", r"aviso\s+de"),
+    *(r"este\s+(?:mensaje|correo)", r"diese\s+(?:e-?mail|nachricht)", r"dieses\s+e-?mail"),
+    *("vertraulich", r"это\s", "конфиденциально"),
+)
+
+
+def _by_first_letter(leads: tuple[str, ...]) -> str:
+    """``(?i:lead|…)``, but split on the first letter so most lines fail at once.
+
+    Under IGNORECASE an ASCII letter matches only its two cases among ASCII
+    characters; a line starting with any other character tries every lead.
+    """
+    rests: dict[str, list[str]] = {}
+    for lead in leads:
+        rests.setdefault(lead[0], []).append(lead[1:])
+    branches = [
+        f"[{first}{first.upper()}](?i:{'|'.join(rest)})"
+        for first, rest in rests.items()
+        if first.isascii()
+    ]
+    branches.append(f"(?=[^\\x00-\\x7f])(?i:{'|'.join(leads)})")
+    return "(?:" + "|".join(branches) + ")"
+
+
+_WORD = _by_first_letter(_LEADS)
+_DASHED = "|".join(
+    start.removeprefix(m.DASHES) for start in m.FORWARD_STARTS if start.startswith(m.DASHES)
+)
+# Wider than each of QUOTE, SIG_DASHES, DIVIDER, HEADER_FROM, FORWARD_ANY,
+# DISCLAIMER_START and MOBILE_SIGNATURE_ANY (but its "… from mobile", see
+# _MOBILE_END), each read from the first non-blank character of the line on (no
+# branch starts with a blank, so the blanks need not be given back). Each branch
+# starts with what a line must start with to take it, which is faster.
+_MARKER_START = re.compile(
+    r"\s*+(?:>"
+    rf"|-[\s>*\-]*(?:-(?:[\s*]*$|\s*(?i:{_DASHED}))|{_WORD})"
+    rf"|\*[\s>*\-]*(?:--|\*\*|___|===|~~~|{_WORD})"
+    rf"|[(<][\s(<]*{_WORD}|___|===|~~~"
+    rf"|(?=[A-Za-z\x80-\U0010ffff])(?:[A-Za-z]{{1,12}}>|{_WORD}))"
+)
+# The one mobile signature that may start with anything ends with this.
+_MOBILE_END = re.compile(r"mobile\s*$", re.IGNORECASE | re.MULTILINE)
+
+# attribution_match tries a pattern only when one of its words is in the lowercased
+# line; the "@" of the date-then-address pattern is narrowed to its closing address.
+_NEEDS = tuple(sorted({word for needs in m.ATTRIBUTION_NEEDS for word in needs} - {"@"}))
+
+
+def _searches(words: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """A few patterns that together find each of ``words``, one pass over a text each.
+
+    Each starts with two literal characters, which re searches about as fast as
+    str.find, and words that share them ("said", "says") share the pass.
+    """
+    searches: list[re.Pattern[str]] = []
+    left = list(words)
+    while left:
+        pairs = Counter(p for word in left for p in {word[i : i + 2] for i in range(len(word) - 1)})
+        pair = max(sorted(pairs), key=lambda p: (pairs[p], any(w.startswith(p) for w in left)))
+        ends = []
+        for word in (word for word in left if pair in word):
+            at = word.index(pair)
+            behind = f"(?<={re.escape(word[: at + 2])})" if at else ""
+            ends.append(behind + re.escape(word[at + 2 :]))
+        searches.append(re.compile(re.escape(pair) + "(?:" + "|".join(ends) + ")"))
+        left = [word for word in left if pair not in word]
+    return tuple(searches)
+
+
+_SEARCHES = _searches(_NEEDS)
+_ASCII_SEARCHES = _searches(tuple(word for word in _NEEDS if word.isascii()))
+# A word with a space can be split where a client wrapped the line: the next line
+# then starts with what follows a space ("\n" first, which is quick to look for).
+_WRAPPED_PARTS = tuple(part for word in _NEEDS for part in word.split(" ")[1:])
+_WRAPPED_FIRST = re.compile(r"[^\S\n]*(?:" + "|".join(map(re.escape, _WRAPPED_PARTS)) + ")")
+_WRAPPED_NEED = re.compile(r"\n" + _WRAPPED_FIRST.pattern)
+
+# The date-then-address pattern also needs a year before the address.
+_YEAR = re.compile(r"\d{4}")
+
+
+def suspects(text: str, lines: list[str], reach: int) -> list[int] | None:
+    """Indices, in order, of the lines that need judging (None: all of them).
+
+    ``lines`` is ``text`` split at "\\n", each right-stripped; ``reach`` is the most
+    physical lines an attribution joins. An index may come twice.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        # A capital whose lowercase is longer ("İ"): offsets in the two would differ.
+        return None
+    judged = list(compress(count(), map(_MARKER_START.match, lines)))
+    if not text.isascii() or "mobile" in lowered:
+        # On ASCII text IGNORECASE finds what lowercasing does; on other text it may not.
+        judged += _line_numbers(text, [hit.start() for hit in _MOBILE_END.finditer(text)])
+    ends = _line_numbers(text, _attribution_words(text, lowered))
+    judged += _attribution_starts(lines, ends, reach, None)
+    if "@" in text:
+        ends = _line_numbers(text, [hit.start() for hit in m.ADDRESS_END.finditer(text)])
+        judged += _attribution_starts(lines, ends, reach, _YEAR)
+    judged.sort()  # sorted runs: merged in linear time
+    return judged
+
+
+def _attribution_words(text: str, lowered: str) -> list[int]:
+    """Offsets in ``text`` of the words an attribution pattern cannot match without."""
+    found: list[int] = []
+    for search in _ASCII_SEARCHES if text.isascii() else _SEARCHES:
+        # Overlapping hits are missed, but they are on the line of the first.
+        found.extend(hit.start() for hit in search.finditer(lowered))
+    if _WRAPPED_PARTS and any(part in lowered for part in _WRAPPED_PARTS):
+        found.extend(hit.end() - 1 for hit in _WRAPPED_NEED.finditer(lowered))
+        first = _WRAPPED_FIRST.match(lowered)
+        if first:
+            found.append(first.end() - 1)
+    return found
+
+
+def _line_numbers(text: str, offsets: list[int]) -> list[int]:
+    numbers: list[int] = []
+    line = last = 0
+    for offset in sorted(offsets):
+        line += text.count("\n", last, offset)
+        last = offset
+        numbers.append(line)
+    return numbers
+
+
+def _attribution_starts(
+    lines: list[str], ends: list[int], reach: int, needed: re.Pattern[str] | None
+) -> list[int]:
+    """Lines from which an attribution joining a line in ``ends`` may start.
+
+    With ``needed``, the joined lines must also match it somewhere.
+    """
+    starts: list[int] = []
+    for end in ends:
+        i, joined, found = end, 0, False
+        while i >= 0 and joined < reach:
+            if lines[i]:
+                found = found or needed is None or needed.search(lines[i]) is not None
+                if found:
+                    starts.append(i)
+                joined += 1
+            i -= 1
+    starts.sort()
+    return starts
