@@ -56,6 +56,7 @@ _ROW_KEY = ("group_id", "message_id")  # what a placeholder already has
 class StoreResult:
     row_id: int
     duplicate: bool
+    message_id: str  # as stored (the Message-ID, or one made from the content hash)
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ def _plan(
         plan.first[message_id] = index
         row = known.get(message_id)
         if row is not None and not row[1]:
-            plan.results[index] = StoreResult(row[0], True)
+            plan.results[index] = StoreResult(row[0], True, message_id)
             continue
         if digest not in digests:
             digests.add(digest)
@@ -220,7 +221,7 @@ def _plan(
         }
         if row is not None:  # a placeholder: the parent has arrived
             plan.fills.append((row[0], values))
-            plan.results[index] = StoreResult(row[0], False)
+            plan.results[index] = StoreResult(row[0], False, message_id)
         else:
             plan.inserts.append({"group_id": group_id, "message_id": message_id, **values})
             plan.insert_at.append(index)
@@ -254,7 +255,8 @@ def _write(conn: Connection, plan: _Plan, keys: Sequence[tuple[str, str]], fill:
 
 def _take_ids(plan: _Plan, keys: Sequence[tuple[str, str]], new_ids: dict[str, int]) -> None:
     for index in plan.insert_at:
-        plan.results[index] = StoreResult(new_ids[keys[index][1]], False)
+        message_id = keys[index][1]
+        plan.results[index] = StoreResult(new_ids[message_id], False, message_id)
 
 
 def _results(plan: _Plan, keys: Sequence[tuple[str, str]]) -> list[StoreResult]:
@@ -264,7 +266,7 @@ def _results(plan: _Plan, keys: Sequence[tuple[str, str]]) -> list[StoreResult]:
         first = plan.first[message_id]
         result = plan.results[first]
         assert result is not None
-        done.append(result if index == first else StoreResult(result.row_id, True))
+        done.append(result if index == first else StoreResult(result.row_id, True, message_id))
     return done
 
 
@@ -289,7 +291,7 @@ def _store_pg(
     blobs: list[dict[str, object]] = []
     for index, row in zip(plan.insert_at, plan.inserts, strict=True):
         row_id, placeholder, added = stored[keys[index][1]]
-        plan.results[index] = StoreResult(row_id, not added and not placeholder)
+        plan.results[index] = StoreResult(row_id, not added and not placeholder, keys[index][1])
         if placeholder and not added:
             blobs.append(intake_sql.blob_row(arrivals[index].raw, str(row["sha256"])))
             fills.append((row_id, {k: v for k, v in row.items() if k not in _ROW_KEY}))

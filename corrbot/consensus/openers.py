@@ -43,10 +43,27 @@ def remember(session: Session) -> None:
 
 def may_have_opened(session: Session, message_id: int) -> bool:
     """False only when, as far as this transaction knows, the message opened no item."""
+    ids = _openers(session)
+    return ids is None or message_id in ids
+
+
+def none_opened(session: Session) -> bool:
+    """True only when, as far as this transaction knows, no message opened an item.
+
+    Then no post needs its thread walked for items above it (a group before its
+    first proposal, an archive of a list that never made any).
+    """
+    ids = _openers(session)
+    return ids is not None and not ids
+
+
+def _openers(session: Session) -> set[int] | None:
+    """The ids of the messages that opened items; None when unknown (memory off, or
+    an item not flushed yet)."""
     if not session.info.get(_ON) or any(isinstance(row, Item) for row in session.new):
-        return True
+        return None
     ids: set[int] | None = session.info.get(_IDS)
     if ids is None:
         ids = set(session.scalars(select(Item.message_id).distinct()))
         session.info[_IDS] = ids
-    return message_id in ids
+    return ids

@@ -14,7 +14,7 @@ import string
 
 from sqlalchemy import func, select
 
-from corrbot.consensus.openers import may_have_opened
+from corrbot.consensus.openers import may_have_opened, none_opened
 from corrbot.consensus.reading import PostReading, parent_of
 from corrbot.model import Item, Message, Option, Position
 from corrbot.pipeline.context import MessageContext
@@ -35,6 +35,8 @@ _VOTE_LINE = re.compile(
 
 def items_above(ctx: MessageContext, message: Message) -> list[Item]:
     """The items opened by the nearest message above `message` that opened any."""
+    if none_opened(ctx.session):
+        return []
     seen: set[int] = {message.id}
     current = parent_of(ctx, message)
     while current is not None and current.id not in seen and len(seen) < MAX_DEPTH:

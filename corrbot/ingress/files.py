@@ -8,7 +8,9 @@ lines reading ">From ", ">>From " and so on. A file is an mbox when it starts wi
 tmp/ is not: it holds messages still being written).
 
 Messages are stored in batches (one commit each), then the pipeline runs on them,
-so the summary can say how many were quarantined.
+so the summary can say how many were quarantined. A large import has a second
+process read each batch (pipeline/parse_ahead.py) while this one works on the
+batch before it.
 """
 
 from __future__ import annotations
@@ -175,13 +177,13 @@ def read_source(source: Source) -> Iterator[bytes]:
 
 
 def _quarantined(runtime: Runtime, row_ids: list[int]) -> int:
+    count = 0
     with runtime.sessions() as session:
-        count = session.scalar(
-            select(func.count())
-            .select_from(Message)
-            .where(Message.id.in_(row_ids), Message.status == "quarantined")
-        )
-    return count or 0
+        for start in range(0, len(row_ids), 500):
+            chunk = row_ids[start : start + 500]
+            quarantined = Message.id.in_(chunk), Message.status == "quarantined"
+            count += session.scalar(select(func.count()).where(*quarantined)) or 0
+    return count
 
 
 def ingest(
@@ -192,35 +194,46 @@ def ingest(
     progress: Callable[[int], None] | None = None,
 ) -> IngestSummary:
     """Store every message of the sources, run the pipeline on them; the counts."""
-    from corrbot.pipeline.parse_ahead import ReadAhead
+    from corrbot.pipeline.parse_ahead import ReadAhead, group_refs
     from corrbot.pipeline.runner import process_pending
 
     summary = IngestSummary()
     batch: list[Arrival] = []
     batch_bytes = 0
+    new_ids: list[int] = []
     # A second process reads ahead once the import proves large (a full batch):
     # starting it costs a fraction of a second, which a few messages do not repay.
     ahead: ReadAhead | None = None
+    # Messages stored and handed to the worker, processed in the next round: the
+    # worker reads one batch while this process works on the one before.
+    waiting = 0
 
     def flush() -> None:
-        nonlocal batch, batch_bytes, ahead
+        nonlocal batch, batch_bytes, ahead, waiting
         if ahead is None and len(batch) >= BATCH_MESSAGES:
             ahead = ReadAhead()
-        new_ids: list[int] = []
-        for result in store_many(runtime, batch):
+        stored: list[tuple[int, str, bytes]] = []
+        for arrival, result in zip(batch, store_many(runtime, batch), strict=True):
             if isinstance(result, Exception):
                 summary.failed += 1
             elif result.duplicate:
                 summary.duplicate += 1
             else:
                 summary.new += 1
-                new_ids.append(result.row_id)
+                stored.append((result.row_id, result.message_id, arrival.raw))
+        new_ids.extend(row_id for row_id, _, _ in stored)
         if progress is not None:
             progress(batch_bytes)
         batch, batch_bytes = [], 0
-        if new_ids:
-            process_pending(runtime, batch=50, ahead=ahead)
-            summary.quarantined += _quarantined(runtime, new_ids)
+        if ahead is None:  # nothing reads ahead: nothing to wait for
+            if stored:
+                process_pending(runtime, limit=len(stored), batch=50)
+            return
+        if stored:
+            ahead.submit(stored, group_refs(runtime))
+        if waiting:
+            process_pending(runtime, limit=waiting, batch=50, ahead=ahead)
+        waiting = len(stored)
 
     try:
         for source in sources:
@@ -233,6 +246,9 @@ def ingest(
                 if len(batch) >= BATCH_MESSAGES or batch_bytes >= BATCH_BYTES:
                     flush()
         flush()
+        if new_ids:  # the last batch, and any message a round left behind
+            process_pending(runtime, batch=50, ahead=ahead)
+            summary.quarantined = _quarantined(runtime, new_ids)
     finally:
         if ahead is not None:
             ahead.close()

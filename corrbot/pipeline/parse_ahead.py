@@ -18,7 +18,6 @@ import multiprocessing
 import pickle
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
 from email.message import Message as EmailMessage
 from email.parser import BytesParser
 from email.policy import compat32
@@ -26,9 +25,7 @@ from email.utils import getaddresses
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
-
-from corrbot.model import Message, RawBlob
+from corrbot.model import Message
 from corrbot.pipeline.body import _html_only
 from corrbot.pipeline.parse import read_parsed
 from corrbot.pipeline.tagging import issue_refs, task_refs
@@ -52,8 +49,9 @@ FIELDS = (
     "defects",
 )
 
-# (row id, Message-ID, time received, raw bytes): what the worker needs of a row.
-RowToRead = tuple[int, str, datetime | None, bytes]
+# (row id, Message-ID, raw bytes): what the worker needs of a stored row. Not the
+# time it was received: a message without a usable Date takes it (parse.py fills it).
+RowToRead = tuple[int, str, bytes]
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,7 @@ class Prepared:
     conventions: Conventions | None = None
     # The bare parse, pickled before reading it: reading a part's payload can note a
     # defect on it, and the runner should get the mail exactly as a parse leaves it.
-    # Only its headers when the runner reads nothing else of it (see _for_runner).
+    # Only its headers when the runner reads nothing else of it (see _body_wanted).
     email: bytes | None = None
 
     def parsed(self) -> EmailMessage | None:
@@ -97,9 +95,9 @@ class Refs:
 
 def prepare(item: RowToRead, refs: Refs | None = None) -> Prepared | None:
     """Read one message as parse and understand would; None if anything raised."""
-    _, message_id, received_at, data = item
+    _, message_id, data = item
     try:
-        row = Message(message_id=message_id, received_at=received_at)
+        row = Message(message_id=message_id)
         parsed = BytesParser(policy=compat32).parsebytes(data)
         full = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
         head = _headers_only(parsed)
@@ -166,7 +164,10 @@ def prepare_many(items: list[RowToRead], refs: Refs | None = None) -> list[Prepa
 
 
 class ReadAhead:
-    """One worker process preparing messages; ``close`` ends it."""
+    """One worker process preparing messages; ``close`` ends it.
+
+    ``readings`` holds what it read (or is reading) of every row submitted.
+    """
 
     CHUNK = 10  # messages per task: small, so the runner can start on the first soon
 
@@ -179,16 +180,14 @@ class ReadAhead:
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
         self._broken = False
+        self.readings = Readings()
 
-    def submit(
-        self, items: list[RowToRead], refs: Refs | None = None
-    ) -> list[tuple[list[int], Future[list[Prepared | None]]]]:
-        """Queue the items in small chunks; each chunk's row ids with its future.
+    def submit(self, items: list[RowToRead], refs: Refs | None = None) -> None:
+        """Queue the items in small chunks, for ``readings``.
 
         Nothing is queued once the worker has failed: the runner then reads every
         message itself, as without a worker.
         """
-        queued = []
         for start in range(0, len(items), self.CHUNK):
             chunk = items[start : start + self.CHUNK]
             if self._broken:
@@ -199,25 +198,31 @@ class ReadAhead:
                 log.warning("reading ahead stopped; reading in the runner", exc_info=True)
                 self._broken = True
                 break
-            queued.append(([item[0] for item in chunk], future))
-        return queued
+            self.readings.add([item[0] for item in chunk], future)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 class Readings:
-    """The worker's readings of one page, each waited for only when it is wanted.
+    """The worker's readings by row id, each waited for only when it is wanted.
 
-    So the runner starts on a page's first messages as soon as the worker has read
+    So the runner starts on a batch's first messages as soon as the worker has read
     them, rather than after a whole transaction's worth.
     """
 
-    def __init__(self, queued: list[tuple[list[int], Future[list[Prepared | None]]]]) -> None:
-        self._where = {
-            row_id: (place, future) for ids, future in queued for place, row_id in enumerate(ids)
-        }
+    def __init__(self) -> None:
+        self._where: dict[int, tuple[int, Future[list[Prepared | None]]]] = {}
         self._failed = False
+
+    def add(self, ids: list[int], future: Future[list[Prepared | None]]) -> None:
+        """The rows one task of the worker reads, in its order."""
+        self._where.update((row_id, (place, future)) for place, row_id in enumerate(ids))
+
+    def forget(self, ids: list[int]) -> None:
+        """Let go of rows processed (a large import would otherwise keep every reading)."""
+        for row_id in ids:
+            self._where.pop(row_id, None)
 
     def ready(self, row_id: int) -> bool:
         """Whether ``get`` would answer this row at once (its chunk is read)."""
@@ -238,18 +243,11 @@ class Readings:
             return None
 
 
-def read_page(runtime: Runtime, ahead: ReadAhead, ids: list[int]) -> Readings:
-    """Hand these rows' raw bytes, and the group's tasks and issues, to the worker."""
+def group_refs(runtime: Runtime) -> Refs:
+    """The group's tasks and issues as tagging reads them now, for the worker."""
     with runtime.sessions() as session:
-        rows = session.execute(
-            select(Message.id, Message.message_id, Message.received_at, RawBlob.data)
-            .join(RawBlob, RawBlob.sha256 == Message.sha256)
-            .where(Message.id.in_(ids))
-            .order_by(Message.id)
-        ).all()
-        refs = Refs(
+        return Refs(
             tuple(task_refs(session, runtime.group_id)),
             tuple(issue_refs(session, runtime.group_id)),
             runtime.settings.tagging.classifier_threshold,
         )
-    return Readings(ahead.submit([(row[0], row[1], row[2], row[3]) for row in rows], refs))

@@ -21,7 +21,7 @@ from corrbot.members import preload_members, remember_members
 from corrbot.model import Group, Message, RawBlob
 from corrbot.pipeline import confirm, parse, tag_rows, thread
 from corrbot.pipeline.context import MessageContext
-from corrbot.pipeline.parse_ahead import Prepared, ReadAhead, Readings, read_page
+from corrbot.pipeline.parse_ahead import Prepared, ReadAhead, Readings
 from corrbot.pipeline.tagging import cache_refs
 from corrbot.runtime import Runtime
 
@@ -62,7 +62,8 @@ def process_pending(
     commit, so one fsync, per batch instead of per message). If anything in a batch
     fails, the batch is rolled back and its messages are processed one by one, so one
     bad message costs only itself. With `ahead` (an archive import), a worker process
-    parses and reads each page of messages while this process works on the database.
+    has read (or is reading) messages submitted to it, while this process works on
+    the database; a message it was not given is read here.
     """
     done = 0
     routes = _routes()
@@ -83,12 +84,14 @@ def process_pending(
             )
         if not ids:
             break
-        readings = read_page(runtime, ahead, ids) if ahead is not None else None
+        readings = ahead.readings if ahead is not None else None
         for start in range(0, len(ids), max(batch, 1)):
             chunk = ids[start : start + max(batch, 1)]
             if len(chunk) == 1 or not _process_batch(runtime, chunk, routes, readings):
                 for message_id in chunk:
                     process_one(runtime, message_id, routes)
+            if readings is not None:
+                readings.forget(chunk)
             done += len(chunk)
     return done
 
@@ -201,7 +204,6 @@ def _prepare(session: Session) -> None:
 
     event.listen(session, "loaded_as_persistent", hold)
     event.listen(session, "pending_to_persistent", hold)
-    event.listen(session, "detached_to_persistent", hold)  # see thread._new_thread
     remember_members(session)
     cache_refs(session)
     tag_rows.remember(session)

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import TypeVar
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 
 from corrbot.model import Item, Message, Thread
 from corrbot.pipeline.context import MessageContext
@@ -133,9 +134,8 @@ def _row(session: Session, group_id: int, message_id: str) -> Message:
         select(Message).where(Message.group_id == group_id, Message.message_id == message_id)
     )
     if found is None:
-        found = Message(group_id=group_id, message_id=message_id, placeholder=True)
-        session.add(found)
-        session.flush()
+        placeholder = {"group_id": group_id, "message_id": message_id, "placeholder": True}
+        found = _insert(session, Message, placeholder)
     if rows is not None:
         rows[(group_id, message_id)] = found
     return found
@@ -156,15 +156,20 @@ def _new_thread(ctx: MessageContext, row: Message, key: str) -> None:
         "subject_key": key,
         "created_at": ctx.runtime.clock.now(),
     }
-    # Inserted by a statement of its own rather than by flushing the session for its
-    # id: a flush would also write the message's pending changes, and then its other
-    # changes in a second UPDATE of the same row. The row becomes the session's as if
-    # loaded.
-    new_id = session.connection().scalar(insert(Thread).values(values).returning(Thread.id))
-    created = Thread(id=new_id, **values)
-    make_transient_to_detached(created)
-    session.add(created)
-    row.thread_id = new_id
+    row.thread_id = _insert(session, Thread, values).id
+
+
+R = TypeVar("R", Message, Thread)
+
+
+def _insert(session: Session, model: type[R], values: dict[str, object]) -> R:
+    """Insert one row now, for its id, and return it as the session's own.
+
+    Not by adding it and flushing: a flush would also write the message's pending
+    changes, and later its other changes in a second UPDATE of the same row.
+    """
+    statement = insert(model).returning(model).execution_options(autoflush=False)
+    return session.scalars(statement, [values]).one()
 
 
 def _adopt_root(session: Session, row: Message, thread_id: int) -> None:

@@ -54,7 +54,7 @@ def test_a_placeholder_is_filled_when_its_message_arrives(
         ghost_id = ghost.id
     raw = make_mail("a@example.org", "Parent", "body", message_id="parent@x")
     (result,) = store_many(runtime, [Arrival(raw, "file")])
-    assert result == StoreResult(ghost_id, False)
+    assert result == StoreResult(ghost_id, False, "parent@x")
     with runtime.sessions() as session:
         row = session.get(Message, ghost_id)
         assert row is not None and not row.placeholder and row.stage == "received"

@@ -117,12 +117,25 @@ def test_an_import_read_ahead_stores_what_one_process_stores(
         real_init(self, *args, **kwargs)
 
     monkeypatch.setattr(parse_ahead.ReadAhead, "__init__", counting_init)
+    used: list[int] = []
+    real_get = parse_ahead.Readings.get
+
+    def counting_get(self: parse_ahead.Readings, row_id: int) -> parse_ahead.Prepared | None:
+        found = real_get(self, row_id)
+        if found is not None:
+            used.append(row_id)
+        return found
+
+    monkeypatch.setattr(parse_ahead.Readings, "get", counting_get)
 
     ahead = _group(make_runtime, db_url, tmp_path)
     summary = files.ingest(
         ahead, files.find_sources([str(tmp_path / "archive.mbox")]), no_deliver=True
     )
     assert started, "the import was large enough to read ahead"
+    # The worker ran from the first batch on: it read every message (the unreadable
+    # ones too: its reading says why), none was left to the runner.
+    assert len(set(used)) == len(mails)
     assert summary.read == len(mails) and summary.quarantined == 6
 
     if db_url.startswith("sqlite"):
@@ -161,7 +174,7 @@ def test_the_reading_carries_the_mail_as_a_bare_parse_leaves_it(kind: str) -> No
     top = "multipart/report" if kind.startswith("message/") else "multipart/mixed"
     raw = _mime(kind, b"PGI+SGVsbG8gd29y=bGQ*", top)
     fresh = BytesParser(policy=compat32).parsebytes(raw)
-    reading = parse_ahead.prepare((1, "b64@x", None, raw))
+    reading = parse_ahead.prepare((1, "b64@x", raw))
     assert reading is not None and reading.problem is None
     shipped = reading.parsed()
     assert shipped is not None
@@ -180,7 +193,7 @@ def test_a_plain_text_mail_is_carried_as_its_headers() -> None:
     # would be a second copy of the text, sent between the processes for nothing.
     raw = _mime("text/plain", b"SGVsbG8gd29y=bGQ*")
     fresh = BytesParser(policy=compat32).parsebytes(raw)
-    reading = parse_ahead.prepare((1, "b64@x", None, raw))
+    reading = parse_ahead.prepare((1, "b64@x", raw))
     assert reading is not None and reading.fields["text_body"]
     shipped = reading.parsed()
     assert shipped is not None
@@ -194,7 +207,7 @@ def _read(raw: bytes) -> EmailMessage:
 
 
 def test_a_parse_that_cannot_be_unpickled_is_parsed_again_by_the_runner() -> None:
-    reading = parse_ahead.prepare((1, "b64@x", None, make_mail("ana@example.org", "Hi", "Hi.\n")))
+    reading = parse_ahead.prepare((1, "b64@x", make_mail("ana@example.org", "Hi", "Hi.\n")))
     assert reading is not None
     broken = dataclasses.replace(reading, email=b"not a pickle")
     assert broken.parsed() is None  # parse.py then parses the raw bytes itself
