@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from corrbot.model import Message, Tag
 
@@ -28,12 +28,14 @@ from corrbot.model import Message, Tag
 # were looked up at the start, those among them or any message since given replies).
 _ROWS = "corrbot.tag_rows.rows"
 _PARENTS = "corrbot.tag_rows.parents"
+_GIVEN = "corrbot.tag_rows.given"  # ids given as a parent_id in this session
 
 
 def remember(session: Session) -> None:
     """Hold Tag rows by message for this session (one transaction)."""
     rows: dict[int, list[Tag]] = {}
     session.info[_ROWS] = rows
+    session.info[_GIVEN] = set()
 
     def changed(flushed: Session, _context: object) -> None:
         for row in (*flushed.new, *flushed.deleted):
@@ -103,7 +105,20 @@ def may_have_replies(session: Session, message_id: int) -> bool:
     known: tuple[set[int], set[int]] | None = session.info.get(_PARENTS)
     if known is None or message_id not in known[0] or message_id in known[1]:
         return True
-    return message_id in _new_parents(session)
+    # Parents given since the last flush: by setting a row's parent_id (noted as it
+    # happens; scanning every changed row here cost a batch's length per message),
+    # or on a row not flushed yet.
+    if message_id in session.info.get(_GIVEN, ()):
+        return True
+    return any(isinstance(row, Message) and row.parent_id == message_id for row in session.new)
+
+
+@event.listens_for(Message.parent_id, "set")
+def _parent_given(target: Message, value: int | None, _old: object, _initiator: object) -> None:
+    session = object_session(target)
+    given: set[int] | None = session.info.get(_GIVEN) if session is not None else None
+    if given is not None and value is not None:
+        given.add(value)
 
 
 def _new_parents(session: Session) -> Iterable[int]:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from corrbot.model import Issue, Message, Tag, Task
 from corrbot.pipeline import tag_rows
@@ -27,8 +27,10 @@ from corrbot.understand import FoundTag, IssueRef, TagSource, TaskRef, find_tags
 
 R = TypeVar("R")
 
-# session.info key of the per-transaction cache of task and issue refs (cache_refs).
+# session.info keys: the per-transaction cache of task and issue refs (cache_refs),
+# and a Task or Issue row changed since the last flush.
 _REFS = "corrbot.tagging.refs"
+_CHANGED = "corrbot.tagging.refs_changed"
 
 
 def cache_refs(session: Session) -> None:
@@ -43,26 +45,38 @@ def cache_refs(session: Session) -> None:
     session.info[_REFS] = cache
 
     def forget(flushed: Session, _context: object) -> None:
-        if _touches_refs(flushed):
+        if _added_or_deleted(flushed) or flushed.info.pop(_CHANGED, False):
             cache.clear()
 
     event.listen(session, "after_flush", forget)
 
 
-def _touches_refs(session: Session) -> bool:
-    return any(
-        isinstance(row, (Task, Issue))
-        for rows in (session.new, session.dirty, session.deleted)
-        for row in rows
-    )
+def _added_or_deleted(session: Session) -> bool:
+    return any(isinstance(row, (Task, Issue)) for row in (*session.new, *session.deleted))
+
+
+def _note_change(target: Task | Issue, *_: object) -> None:
+    """A Task or Issue row changed: its session's cached refs are stale until read again.
+
+    Noted as it happens, because finding changed rows later means looking at every
+    changed row of the session, for each message of a batch.
+    """
+    session = object_session(target)
+    if session is not None:
+        session.info[_CHANGED] = True
+
+
+for _model in (Task, Issue):
+    for _column in _model.__mapper__.column_attrs:
+        event.listen(getattr(_model, _column.key), "set", _note_change)
 
 
 def _cached(session: Session, key: tuple[str, int]) -> Any:
     cache: dict[tuple[str, int], Any] | None = session.info.get(_REFS)
     if cache is None:
         return None
-    if _touches_refs(session):  # not flushed yet: the query would flush and see it
-        cache.clear()
+    if session.info.get(_CHANGED) or _added_or_deleted(session):
+        cache.clear()  # not flushed yet: the query would flush and see it
         return None
     return cache.get(key)
 

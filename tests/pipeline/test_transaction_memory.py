@@ -1,0 +1,52 @@
+"""The runner's per-transaction memory answers as the database would, changes unflushed included.
+
+tagging.cache_refs keeps the group's tasks and issues, tag_rows the rows that may
+have replies: both must notice a change made in the transaction before it is
+flushed (the query they stand in for would have flushed it first).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from corrbot.db import transaction
+from corrbot.model import Issue, Message, Task
+from corrbot.pipeline import tag_rows, tagging
+from corrbot.runtime import Runtime
+
+
+def test_cached_tasks_and_issues_follow_unflushed_changes(runtime: Runtime) -> None:
+    group = runtime.group_id
+    with transaction(runtime.sessions) as session:
+        tagging.cache_refs(session)
+        before = tagging.task_refs(session, group)
+        assert before, "the example config has tasks"
+        task = session.scalars(select(Task).where(Task.key == before[0].key)).one()
+        task.title = "Renamed by the chair"
+        assert tagging.task_refs(session, group)[0].title == "Renamed by the chair"
+        session.add(Issue(group_id=group, number=99, title="Added in this transaction"))
+        assert 99 in [ref.number for ref in tagging.issue_refs(session, group)]
+        session.flush()
+        task.title = "Renamed again"  # after a flush too
+        assert tagging.task_refs(session, group)[0].title == "Renamed again"
+
+
+def test_a_parent_given_in_the_transaction_may_have_replies(runtime: Runtime) -> None:
+    with transaction(runtime.sessions) as session:
+        rows = [
+            Message(group_id=runtime.group_id, message_id=f"m{n}@x", received_at=datetime.now())
+            for n in range(3)
+        ]
+        session.add_all(rows)
+        session.flush()
+        tag_rows.remember(session)
+        tag_rows.preload(session, [row.id for row in rows])
+        assert not tag_rows.may_have_replies(session, rows[0].id)
+        rows[2].parent_id = rows[0].id  # not flushed
+        assert tag_rows.may_have_replies(session, rows[0].id)
+        assert not tag_rows.may_have_replies(session, rows[1].id)
+        late = Message(group_id=runtime.group_id, message_id="late@x", parent_id=rows[1].id)
+        session.add(late)  # a new row, not flushed, naming a parent
+        assert tag_rows.may_have_replies(session, rows[1].id)
