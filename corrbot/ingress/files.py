@@ -227,12 +227,12 @@ def ingest(
         batch, batch_bytes = [], 0
         if ahead is None:  # nothing reads ahead: nothing to wait for
             if stored:
-                process_pending(runtime, limit=len(stored), batch=50)
+                process_pending(runtime, limit=len(stored), batch=BATCH_MESSAGES)
             return
         if stored:
             ahead.submit(stored, group_refs(runtime))
         if waiting:
-            process_pending(runtime, limit=waiting, batch=50, ahead=ahead)
+            process_pending(runtime, limit=waiting, batch=BATCH_MESSAGES, ahead=ahead)
         waiting = len(stored)
 
     try:
@@ -247,7 +247,7 @@ def ingest(
                     flush()
         flush()
         if new_ids:  # the last batch, and any message a round left behind
-            process_pending(runtime, batch=50, ahead=ahead)
+            process_pending(runtime, batch=BATCH_MESSAGES, ahead=ahead)
             summary.quarantined = _quarantined(runtime, new_ids)
     finally:
         if ahead is not None:

@@ -56,27 +56,39 @@ def parse(ctx: MessageContext) -> bool:
 
 def _parse(ctx: MessageContext) -> bool:
     message = ctx.message
-    blob = ctx.session.get(RawBlob, message.sha256) if message.sha256 else None
-    if blob is None:
-        _quarantine(message, "the raw bytes of this message are missing")
-        return False
     if ctx.ahead is not None:
-        # Read ahead by the import's worker: its fields, and the parsed mail it sent
-        # (parsed again here only if it sent none).
+        # Read ahead by the import's worker, from the bytes intake stored: its fields,
+        # and the parsed mail it sent (parsed again here only if it sent none).
         for name, value in ctx.ahead.fields.items():
             setattr(message, name, value)
         if message.date is None:  # the worker does not know when it was received
             message.date = message.received_at
         ctx.parsed = ctx.ahead.parsed()
         if ctx.parsed is None:
-            ctx.parsed = BytesParser(policy=compat32).parsebytes(blob.data)
+            data = _raw(ctx)
+            if data is None:
+                return False
+            ctx.parsed = BytesParser(policy=compat32).parsebytes(data)
         problem = ctx.ahead.problem
     else:
-        ctx.parsed, problem = read_message(message, blob.data)
+        data = _raw(ctx)
+        if data is None:
+            return False
+        ctx.parsed, problem = read_message(message, data)
     if problem:
         _quarantine(message, problem)
         return False
     return True
+
+
+def _raw(ctx: MessageContext) -> bytes | None:
+    """The message's stored bytes; None (and quarantined) if they are missing."""
+    message = ctx.message
+    blob = ctx.session.get(RawBlob, message.sha256) if message.sha256 else None
+    if blob is None:
+        _quarantine(message, "the raw bytes of this message are missing")
+        return None
+    return blob.data
 
 
 def read_message(message: Message, data: bytes) -> tuple[EmailMessage, str | None]:

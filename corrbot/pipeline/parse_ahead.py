@@ -67,9 +67,9 @@ class Prepared:
     tags_for: tuple[str, str, Refs] | None = None
     # the line conventions of ``own`` (None when unreadable)
     conventions: Conventions | None = None
-    # The bare parse, pickled before reading it: reading a part's payload can note a
-    # defect on it, and the runner should get the mail exactly as a parse leaves it.
-    # Only its headers when the runner reads nothing else of it (see _body_wanted).
+    # The bare parse, pickled as a parse leaves it (reading a part's payload can note
+    # a defect on it): only its headers when the runner reads nothing else of it
+    # (see _body_wanted).
     email: bytes | None = None
 
     def parsed(self) -> EmailMessage | None:
@@ -99,10 +99,10 @@ def prepare(item: RowToRead, refs: Refs | None = None) -> Prepared | None:
     try:
         row = Message(message_id=message_id)
         parsed = BytesParser(policy=compat32).parsebytes(data)
-        full = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
         head = _headers_only(parsed)
         parsed, problem = read_parsed(row, parsed)
-        email = full if _body_wanted(row, parsed) else head
+        # The rare mail whose body the runner reads goes whole, parsed afresh.
+        email = _whole(data) if _body_wanted(row, parsed) else head
         own: str | None = None
         if problem is None:
             # What body.bodies() picks, from the same row fields and parsed mail.
@@ -135,6 +135,11 @@ def _headers_only(parsed: EmailMessage) -> bytes:
     head = copy.copy(parsed)  # shares nothing the runner changes: it only reads headers
     head.set_payload("")
     return pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _whole(data: bytes) -> bytes:
+    parsed = BytesParser(policy=compat32).parsebytes(data)
+    return pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _body_wanted(row: Message, parsed: EmailMessage) -> bool:
@@ -223,6 +228,10 @@ class Readings:
         """Let go of rows processed (a large import would otherwise keep every reading)."""
         for row_id in ids:
             self._where.pop(row_id, None)
+
+    def has(self, row_id: int) -> bool:
+        """Whether the worker was given this row (its reading may still be on its way)."""
+        return row_id in self._where and not self._failed
 
     def ready(self, row_id: int) -> bool:
         """Whether ``get`` would answer this row at once (its chunk is read)."""

@@ -105,15 +105,8 @@ def _process_batch(
     try:
         with runtime.sessions() as session, session.begin():
             _prepare(session)
-            # One SELECT for the batch's raw bytes (parse then finds them in the
-            # session); immutable rows, keyed by their hash, so never stale.
-            blobs = list(
-                session.scalars(
-                    select(RawBlob).where(
-                        RawBlob.sha256.in_(select(Message.sha256).where(Message.id.in_(ids)))
-                    )
-                )
-            )
+            unread = [row_id for row_id in ids if readings is None or not readings.has(row_id)]
+            blobs = _raw_blobs(session, unread)
             rows = _claim(session, ids)
             tag_rows.preload(session, list(rows))
             warmed: set[int] = set()
@@ -129,6 +122,18 @@ def _process_batch(
         log.warning("a batch of %d messages failed; processing them one by one", len(ids))
         return False
     return True
+
+
+def _raw_blobs(session: Session, ids: list[int]) -> list[RawBlob]:
+    """One SELECT for these rows' raw bytes, which parse then finds in the session.
+
+    Only for the messages the worker does not read: it had their bytes from intake.
+    Immutable rows, keyed by their hash, so never stale.
+    """
+    if not ids:
+        return []
+    stored = select(Message.sha256).where(Message.id.in_(ids))
+    return list(session.scalars(select(RawBlob).where(RawBlob.sha256.in_(stored))))
 
 
 def _warm(

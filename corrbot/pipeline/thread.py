@@ -26,7 +26,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from corrbot.model import Item, Message, Thread
 from corrbot.pipeline.context import MessageContext
@@ -116,9 +116,14 @@ def preload_rows(session: Session, group_id: int, message_ids: Iterable[str]) ->
     wanted = sorted(i for i in given if (group_id, i) not in rows)
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        for row in session.scalars(
-            select(Message).where(Message.group_id == group_id, Message.message_id.in_(chunk))
-        ):
+        # Without their texts (loaded if ever read): threading and tagging need the
+        # links, and a thread's earlier messages are long.
+        query = (
+            select(Message)
+            .where(Message.group_id == group_id, Message.message_id.in_(chunk))
+            .options(defer(Message.text_body), defer(Message.new_text))
+        )
+        for row in session.scalars(query):
             rows[(group_id, row.message_id)] = row
     return [row for row in (rows.get((group_id, i)) for i in given) if row is not None]
 
