@@ -209,6 +209,7 @@ def _prepare(session: Session) -> None:
 
     event.listen(session, "loaded_as_persistent", hold)
     event.listen(session, "pending_to_persistent", hold)
+    event.listen(session, "detached_to_persistent", hold)  # thread._insert's rows
     remember_members(session)
     cache_refs(session)
     tag_rows.remember(session)
