@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections import deque
 from collections.abc import Callable
 
 from sqlalchemy import event, select, update
@@ -109,13 +110,13 @@ def _process_batch(
             blobs = _raw_blobs(session, unread)
             rows = _claim(session, ids)
             tag_rows.preload(session, list(rows))
-            warmed: set[int] = set()
+            cold = deque(ids)
             for row_id in ids:
                 if row_id in rows:  # else another worker got there first
                     ahead = None
                     if readings is not None:
                         ahead = readings.get(row_id)
-                        _warm(session, runtime.group_id, readings, ids, warmed)
+                        _warm(session, runtime.group_id, readings, cold)
                     _run(runtime, session, rows[row_id], routes, ahead)
             del blobs, rows
     except Exception:  # retried one by one below, where the culprit is isolated
@@ -136,16 +137,18 @@ def _raw_blobs(session: Session, ids: list[int]) -> list[RawBlob]:
     return list(session.scalars(select(RawBlob).where(RawBlob.sha256.in_(stored))))
 
 
-def _warm(
-    session: Session, group_id: int, readings: Readings, ids: list[int], warmed: set[int]
-) -> None:
+def _warm(session: Session, group_id: int, readings: Readings, cold: deque[int]) -> None:
     """Look up the senders and referenced messages of the batch's readings ready so far.
 
     Two queries for every few messages (the worker's readings come ten at a time)
-    instead of one per sender and per referenced Message-ID.
+    instead of one per sender and per referenced Message-ID. ``cold``: the batch's
+    rows not looked at yet, in order; the worker reads them in that order too.
     """
-    ready = [row_id for row_id in ids if row_id not in warmed and readings.ready(row_id)]
-    warmed.update(ready)
+    ready = []
+    while cold and (readings.ready(cold[0]) or not readings.has(cold[0])):
+        row_id = cold.popleft()
+        if readings.has(row_id):  # else the worker was never given it (or failed)
+            ready.append(row_id)
     found = [p for p in (readings.get(row_id) for row_id in ready) if p is not None]
     if not found:
         return
