@@ -16,7 +16,7 @@ vger adds ``Precedence: bulk`` to every message of the archive; an archive impor
 reads such mail anyway (the sign is the list's, not the author's), so the bytes are
 fed unchanged and the ingest measures the accepted path (reading, tags).
 
-    .venv/bin/python bench/ingest.py [--limit N] [--corpus PATH] [--db URL]
+    .venv/bin/python bench/ingest.py [--limit N] [--corpus PATH] [--db URL] [--group G]
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import logging
 import mailbox
 import tempfile
 import time
+import tomllib
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -35,7 +36,9 @@ from benchgroup import build_group
 from sqlalchemy import func, select
 
 from corrbot.archive import escape_mboxrd, unescape_mboxrd
+from corrbot.db import transaction
 from corrbot.ingress.files import find_sources, ingest
+from corrbot.issue_list import import_issues, read_issue_list
 from corrbot.model import Message
 from corrbot.pipeline.parse import read_message
 from corrbot.runtime import Runtime
@@ -101,11 +104,28 @@ def parse_stage(raws: list[bytes]) -> float:
 NOW = datetime(2019, 12, 1)
 
 
-def build(url: str, home: Path) -> Runtime:
-    return build_group(url, home, tasks=[{"key": k, "title": f"Task {k}"} for k in "abcd"])
+REPO = Path(__file__).resolve().parents[1]
 
 
-def pipeline(raws: list[bytes], url: str | None, floor: float) -> None:
+def build(url: str, home: Path, group: str) -> Runtime:
+    """The group the archive is read into.
+
+    ``example``: the four ToR tasks of config.example.toml and the demo's issue list
+    (what a correspondence group has: tagging then runs its cue phrases and issue
+    names on every message); ``plain``: four tasks with bare titles and no issue list
+    (this benchmark's group before 2026-11-26, for comparison).
+    """
+    if group == "plain":
+        return build_group(url, home, tasks=[{"key": k, "title": f"Task {k}"} for k in "abcd"])
+    example = tomllib.loads((REPO / "config.example.toml").read_text())
+    runtime = build_group(url, home, tasks=example["tasks"])
+    with transaction(runtime.sessions) as session:
+        rows = read_issue_list(REPO / "corrbot" / "demo" / "data" / "issues.csv")
+        import_issues(session, runtime.group_id, rows)
+    return runtime
+
+
+def pipeline(raws: list[bytes], url: str | None, floor: float, group: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         archive = Path(tmp) / "archive.mbox"
         with archive.open("wb") as out:
@@ -113,8 +133,11 @@ def pipeline(raws: list[bytes], url: str | None, floor: float) -> None:
                 out.write(b"From bench@example.org Thu Jan  1 00:00:00 1970\n")
                 out.write(escape_mboxrd(raw))
                 out.write(b"\n" if raw.endswith(b"\n") else b"\n\n")
-        runtime = build(url or f"sqlite:///{Path(tmp) / 'bench.db'}", Path(tmp))
-        print(f"ingest --no-deliver, {len(raws)} messages, {runtime.engine.dialect.name}:")
+        runtime = build(url or f"sqlite:///{Path(tmp) / 'bench.db'}", Path(tmp), group)
+        print(
+            f"ingest --no-deliver, {len(raws)} messages, {runtime.engine.dialect.name}, "
+            f"{group} group:"
+        )
         started = time.perf_counter()
         summary = ingest(runtime, find_sources([str(archive)]), no_deliver=True)
         seconds = time.perf_counter() - started
@@ -139,12 +162,18 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="at most this many (0: all)")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--db", default=None, help="SQLAlchemy URL (default: a temp SQLite)")
+    parser.add_argument(
+        "--group",
+        choices=["example", "plain"],
+        default="example",
+        help="example: the example config's ToR tasks and the demo's issue list; "
+        "plain: four bare task titles, no issues",
+    )
     args = parser.parse_args()
     logging.getLogger("mailparser").setLevel(logging.ERROR)  # one warning per PGP part
     raws = load(args.corpus, args.limit)
     floor = parse_stage(raws)
-    fed = raws
-    pipeline(fed, args.db, floor)
+    pipeline(raws, args.db, floor, args.group)
 
 
 if __name__ == "__main__":
