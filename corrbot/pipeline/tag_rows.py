@@ -9,10 +9,12 @@ batch's rows and the ids among them that have replies in two queries
 (``preload``). Outside such a transaction every answer comes from a query, as before.
 
 Within the transaction every change goes through this session: the rows held are
-the session's own objects, so a change to one is seen; a Tag row added or
-deleted by anyone else (a coordinator's correction) makes its message's rows be
-read again; a message row whose parent changes in this session is noted as a
-parent (flushed or not), so its replies are looked for.
+the session's own objects, so a change to one is seen. ``tagging.write_tags``
+hands its rows over (``written``), flushed or not, in the order their ids will
+have; a Tag row added by anyone else (a coordinator's correction), or flushed
+new or deleted by anyone else, makes its message's rows be read again (such code
+deletes only through a flush); a message row whose parent changes in this session
+is noted as a parent (flushed or not), so its replies are looked for.
 """
 
 from __future__ import annotations
@@ -29,22 +31,30 @@ from corrbot.model import Message, Tag
 _ROWS = "corrbot.tag_rows.rows"
 _PARENTS = "corrbot.tag_rows.parents"
 _GIVEN = "corrbot.tag_rows.given"  # ids given as a parent_id in this session
+_OURS = "corrbot.tag_rows.ours"  # Tag rows write_tags added or deleted (see written)
 
 
 def remember(session: Session) -> None:
     """Hold Tag rows by message for this session (one transaction)."""
     rows: dict[int, list[Tag]] = {}
+    ours: set[Tag] = set()
     session.info[_ROWS] = rows
     session.info[_GIVEN] = set()
+    session.info[_OURS] = ours
+
+    def added(_session: Session, row: object) -> None:
+        if isinstance(row, Tag) and row not in ours:
+            rows.pop(row.message_id, None)
 
     def changed(flushed: Session, _context: object) -> None:
         for row in (*flushed.new, *flushed.deleted):
-            if isinstance(row, Tag):
+            if isinstance(row, Tag) and row not in ours:
                 rows.pop(row.message_id, None)
         known = flushed.info.get(_PARENTS)
         if known is not None:
             known[1].update(_new_parents(flushed))
 
+    event.listen(session, "transient_to_pending", added)
     event.listen(session, "after_flush", changed)
 
 
@@ -80,10 +90,10 @@ def load(session: Session, ids: Iterable[int]) -> None:
 
 
 def rows_of(session: Session, message_id: int) -> list[Tag]:
-    """Every Tag row of the message (any source, active or not), in id order."""
+    """Every Tag row of the message (any source, active or not), in id order
+    (rows not flushed yet last, in the order they were added: their ids' order)."""
     rows: dict[int, list[Tag]] | None = session.info.get(_ROWS)
-    # Rows not flushed yet have no id to order by: the query flushes them first.
-    if rows is not None and not _pending(session):
+    if rows is not None:
         held = rows.get(message_id)
         if held is not None:
             return held
@@ -93,11 +103,24 @@ def rows_of(session: Session, message_id: int) -> list[Tag]:
     return found
 
 
+def adding(session: Session, row: Tag) -> None:
+    """``tagging.write_tags`` is about to add or delete this row, and will hand it over."""
+    ours: set[Tag] | None = session.info.get(_OURS)
+    if ours is not None:
+        ours.add(row)
+
+
 def written(session: Session, message_id: int, rows: list[Tag]) -> None:
-    """The message's rows after ``tagging.write_tags`` rewrote and flushed them."""
+    """The message's rows as ``tagging.write_tags`` left them, flushed or not."""
     held: dict[int, list[Tag]] | None = session.info.get(_ROWS)
     if held is not None:
-        held[message_id] = sorted(rows, key=lambda row: row.id)
+        held[message_id] = sorted(rows, key=id_order)
+
+
+def id_order(row: Tag) -> tuple[bool, int]:
+    """Sort key: by id, rows not flushed yet last (a stable sort keeps their order,
+    which is the order the flush will insert them in, so of their ids)."""
+    return (row.id is None, row.id or 0)
 
 
 def may_have_replies(session: Session, message_id: int) -> bool:
@@ -127,7 +150,3 @@ def _new_parents(session: Session) -> Iterable[int]:
         for row in (*session.new, *session.dirty)
         if isinstance(row, Message) and row.parent_id is not None
     )
-
-
-def _pending(session: Session) -> bool:
-    return any(isinstance(row, Tag) for row in (*session.new, *session.deleted))

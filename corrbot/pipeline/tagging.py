@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, object_session
 
 from corrbot.model import Issue, Message, Tag, Task
@@ -181,11 +181,15 @@ def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> list[
     """
     existing = {(row.kind, row.key): row for row in tag_rows.rows_of(session, message_id)}
     wanted = {(tag.kind, tag.key): tag for tag in tags}
-    changed = False
+    deleted = False
     for key, old in existing.items():
         if old.source != "coordinator" and key not in wanted:
-            session.delete(old)
-            changed = True
+            tag_rows.adding(session, old)
+            if inspect(old).pending:  # added earlier in this transaction, never written
+                session.expunge(old)
+            else:
+                session.delete(old)
+                deleted = True
     rows = [old for key, old in existing.items() if old.source == "coordinator" or key in wanted]
     for key, tag in wanted.items():
         row = existing.get(key)
@@ -198,14 +202,17 @@ def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> list[
                 confidence=tag.confidence,
                 active=True,
             )
+            tag_rows.adding(session, row)
             session.add(row)
             rows.append(row)
-            changed = True
         elif row.source != "coordinator":
             row.source, row.confidence, row.active = tag.source, tag.confidence, True
-    if changed:  # new rows need their ids (the order); nothing else needs a flush here
+    # New rows wait for the transaction's next flush (they need no id here: see
+    # tag_rows.id_order). A deleted row goes now: a later write of the same tag in
+    # this transaction would otherwise be inserted before it is deleted.
+    if deleted:
         session.flush()
-    rows.sort(key=lambda r: r.id)
+    rows.sort(key=tag_rows.id_order)
     tag_rows.written(session, message_id, rows)
     return [
         FoundTag(_kind(r.kind), r.key, _source(r.source), r.confidence) for r in rows if r.active

@@ -12,9 +12,10 @@ from datetime import datetime
 from sqlalchemy import select
 
 from corrbot.db import transaction
-from corrbot.model import Issue, Message, Task
+from corrbot.model import Issue, Message, Tag, Task
 from corrbot.pipeline import tag_rows, tagging
 from corrbot.runtime import Runtime
+from corrbot.understand import FoundTag
 
 
 def test_cached_tasks_and_issues_follow_unflushed_changes(runtime: Runtime) -> None:
@@ -50,3 +51,27 @@ def test_a_parent_given_in_the_transaction_may_have_replies(runtime: Runtime) ->
         late = Message(group_id=runtime.group_id, message_id="late@x", parent_id=rows[1].id)
         session.add(late)  # a new row, not flushed, naming a parent
         assert tag_rows.may_have_replies(session, rows[1].id)
+
+
+def _tags(*keys: str) -> list[FoundTag]:
+    return [FoundTag("task", key, "classifier", 0.7) for key in keys]
+
+
+def test_tags_rewritten_before_a_flush_end_as_written(runtime: Runtime) -> None:
+    # write_tags leaves new rows to the next flush: rewriting them in the same
+    # transaction (a reply re-tagged when its parent arrives) must neither insert a
+    # row twice nor insert one before the delete of the same tag.
+    with transaction(runtime.sessions) as session:
+        message = Message(group_id=runtime.group_id, message_id="t@x")
+        session.add(message)
+        session.flush()
+        tag_rows.remember(session)
+        tagging.write_tags(session, message.id, _tags("a", "b"))
+        session.flush()  # a and b stored
+        tagging.write_tags(session, message.id, _tags("b", "c"))  # a deleted, c pending
+        assert [r.key for r in tag_rows.rows_of(session, message.id)] == ["b", "c"]
+        tagging.write_tags(session, message.id, _tags("a", "d"))  # a back; c never stored
+        held = [r.key for r in tag_rows.rows_of(session, message.id)]
+    with runtime.sessions() as session:
+        stored = session.scalars(select(Tag).where(Tag.message_id == message.id).order_by(Tag.id))
+        assert [row.key for row in stored] == held == ["a", "d"]
