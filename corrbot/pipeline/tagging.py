@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session, object_session
 
 from corrbot.model import Issue, Message, Tag, Task
 from corrbot.pipeline import tag_rows
-from corrbot.understand import FoundTag, IssueRef, TagSource, TaskRef, find_tags
+from corrbot.understand import FoundTag, IssueRef, TagSource, TaskRef
+from corrbot.understand.tags import add_guesses, own_tags
 
 R = TypeVar("R")
 
@@ -163,7 +164,10 @@ def choose_tags(
     import's worker read it ahead).
     """
     if found is None:
-        found = find_tags(subject, new_text, tasks, issues, threshold)
+        given = own_tags(subject, new_text, tasks, issues)
+        if not given and any(tag.kind == "task" for tag in inherited):
+            return [*inherited]  # as below, and no classifier to run for guesses unused
+        found = add_guesses(given, new_text, tasks, threshold)
     own = [tag for tag in found if tag.source in ("explicit", "title")]
     if own:
         return found

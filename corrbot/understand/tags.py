@@ -56,6 +56,13 @@ def find_tags(
     threshold: float = DEFAULT_THRESHOLD,
 ) -> list[FoundTag]:
     """All tags of a message, explicit first, then issue titles, then the classifier."""
+    return add_guesses(own_tags(subject, new_text, tasks, issues), new_text, tasks, threshold)
+
+
+def own_tags(
+    subject: str, new_text: str, tasks: Sequence[TaskRef], issues: Sequence[IssueRef]
+) -> list[FoundTag]:
+    """The tags the sender gave: explicit tasks and issues, then issues named by title."""
     found: list[FoundTag] = []
     seen: set[tuple[str, str]] = set()
 
@@ -77,10 +84,18 @@ def find_tags(
         for issue in issues:
             if _names_issue(haystack, lowered, words, issue):
                 add("issue", str(issue.number), "title")
-    if not any(tag.kind == "task" for tag in found) and tasks:
-        for key, confidence in _classifier(tuple(tasks)).classify(new_text, threshold):
-            add("task", key, "classifier", confidence)
     return found
+
+
+def add_guesses(
+    found: list[FoundTag], new_text: str, tasks: Sequence[TaskRef], threshold: float
+) -> list[FoundTag]:
+    """``found`` and, when it tags no task, the classifier's tasks (no key repeats:
+    ``found`` holds no task then)."""
+    if any(tag.kind == "task" for tag in found) or not tasks:
+        return found
+    guesses = _classifier(tuple(tasks)).classify(new_text, threshold)
+    return [*found, *(FoundTag("task", key, "classifier", score) for key, score in guesses)]
 
 
 def explicit_task_keys(subject: str, new_text: str, tasks: Sequence[TaskRef]) -> list[str]:
