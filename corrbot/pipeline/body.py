@@ -8,6 +8,7 @@ in the parsed message (or the raw bytes, which are always kept) and handed to
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from email import message_from_bytes
 from email.message import Message as EmailMessage
 from email.policy import compat32
@@ -18,12 +19,22 @@ from corrbot.pipeline.context import MessageContext
 
 def bodies(ctx: MessageContext) -> tuple[str, str | None]:
     """(plain text, HTML or None): the HTML part counts only when there is no plain one."""
-    text = ctx.message.text_body or ""
-    if text.strip() and not text.lstrip().startswith("<"):
+    return pick_bodies(ctx.message.text_body or "", lambda: _email(ctx))
+
+
+def pick_bodies(text: str, email: Callable[[], EmailMessage | None]) -> tuple[str, str | None]:
+    """``bodies`` of a text body; ``email`` gives the parsed mail, asked for only when
+    the text is not plain (an import's worker reads from its own parse)."""
+    if is_plain(text):
         return text, None
-    # Empty, or markup: what the parse step made of an HTML-only mail may be raw HTML.
-    html = _html_only(_email(ctx))
+    html = _html_only(email())
     return ("", html) if html is not None else (text, None)
+
+
+def is_plain(text: str) -> bool:
+    """Whether the parse step's text body is the text to read: not empty and not
+    markup (what the parse step made of an HTML-only mail may be raw HTML)."""
+    return bool(text.strip()) and not text.lstrip().startswith("<")
 
 
 def _email(ctx: MessageContext) -> EmailMessage | None:

@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from corrbot.model import Message
-from corrbot.pipeline.body import _html_only
+from corrbot.pipeline.body import is_plain, pick_bodies
 from corrbot.pipeline.parse import read_parsed
 from corrbot.pipeline.tagging import issue_refs, task_refs
 from corrbot.rules.addressing import HEADERS
@@ -106,14 +106,8 @@ def prepare(item: RowToRead, refs: Refs | None = None) -> Prepared | None:
         # The rare mail whose body the runner reads goes whole, parsed afresh.
         email = _whole(data) if _body_wanted(row, parsed) else head
         own: str | None = None
-        if problem is None:
-            # What body.bodies() picks, from the same row fields and parsed mail.
-            text = row.text_body or ""
-            if text.strip() and not text.lstrip().startswith("<"):
-                own = new_text(text, None)
-            else:
-                html = _html_only(parsed)
-                own = new_text("", html) if html is not None else new_text(text, None)
+        if problem is None:  # what understand reads, from the same fields and mail
+            own = new_text(*pick_bodies(row.text_body or "", lambda: parsed))
         recipients = {
             name: list(_addresses(tuple(str(v) for v in parsed.get_all(name) or [])))
             for name in HEADERS
@@ -151,12 +145,7 @@ def _body_wanted(row: Message, parsed: EmailMessage) -> bool:
     text (body.bodies; consensus.decision.reply_text), and a delivery report's
     fields (list.bounces). Everything else reads header values and row fields.
     """
-    text = row.text_body or ""
-    return (
-        not text.strip()
-        or text.lstrip().startswith("<")
-        or parsed.get_content_type() == "multipart/report"
-    )
+    return not is_plain(row.text_body or "") or parsed.get_content_type() == "multipart/report"
 
 
 @lru_cache(maxsize=4096)

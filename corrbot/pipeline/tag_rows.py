@@ -103,7 +103,7 @@ def rows_of(session: Session, message_id: int) -> list[Tag]:
     return found
 
 
-def adding(session: Session, row: Tag) -> None:
+def changing(session: Session, row: Tag) -> None:
     """``tagging.write_tags`` is about to add or delete this row, and will hand it over."""
     ours: set[Tag] | None = session.info.get(_OURS)
     if ours is not None:

@@ -188,7 +188,7 @@ def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> list[
     deleted = False
     for key, old in existing.items():
         if old.source != "coordinator" and key not in wanted:
-            tag_rows.adding(session, old)
+            tag_rows.changing(session, old)
             if inspect(old).pending:  # added earlier in this transaction, never written
                 session.expunge(old)
             else:
@@ -206,7 +206,7 @@ def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> list[
                 confidence=tag.confidence,
                 active=True,
             )
-            tag_rows.adding(session, row)
+            tag_rows.changing(session, row)
             session.add(row)
             rows.append(row)
         elif row.source != "coordinator":
