@@ -162,20 +162,12 @@ def charset_hint(msg: EmailMessage) -> str | None:
     return None
 
 
-def sender(msg: EmailMessage, hint: str | None = None) -> tuple[str, str]:
-    """(display name, lower-cased address) of the From header; ("", "") if none.
+@lru_cache(maxsize=4096)
+def sender_of(raw: str) -> tuple[str, str]:
+    """(display name, lower-cased address) of a From header read as ``read_raw`` does.
 
     The address list is split before encoded words are decoded, so a name such as
     ``=?utf-8?q?Doe,_Jane?=`` does not break into two addresses at its comma.
-    """
-    raw = raw_header(msg, "From", hint)
-    return sender_of(raw) if raw else ("", "")
-
-
-@lru_cache(maxsize=4096)
-def sender_of(raw: str) -> tuple[str, str]:
-    """``sender`` of a From header read by ``raw_header``.
-
     Cached: the address parser is slow, and a list's posters write the same From
     line message after message.
     """
@@ -214,11 +206,6 @@ def message_ids(value: str | None) -> list[str]:
         if one and len(one.encode("utf-8")) <= MAX_ID:
             seen.setdefault(one, None)
     return list(seen)
-
-
-def header_date(msg: EmailMessage) -> tuple[datetime | None, str | None]:
-    """(naive UTC date, None) or (None, why it could not be read)."""
-    return read_date(raw_header(msg, "Date"))
 
 
 def read_date(raw: str | None) -> tuple[datetime | None, str | None]:
