@@ -9,12 +9,11 @@ in the parsed message (or the raw bytes, which are always kept) and handed to
 from __future__ import annotations
 
 from collections.abc import Callable
-from email import message_from_bytes
 from email.message import Message as EmailMessage
-from email.policy import compat32
 
 from corrbot.model import RawBlob
 from corrbot.pipeline.context import MessageContext
+from corrbot.pipeline.parse_bytes import parse_bytes
 
 
 def bodies(ctx: MessageContext) -> tuple[str, str | None]:
@@ -43,7 +42,7 @@ def _email(ctx: MessageContext) -> EmailMessage | None:
     if not ctx.message.sha256:
         return None
     blob = ctx.session.get(RawBlob, ctx.message.sha256)
-    return message_from_bytes(blob.data, policy=compat32) if blob is not None else None
+    return parse_bytes(blob.data) if blob is not None else None
 
 
 def _html_only(msg: EmailMessage | None) -> str | None:
