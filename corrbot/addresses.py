@@ -53,7 +53,9 @@ class ListAddresses:
     def classify(self, address: str) -> tuple[Purpose, str | None] | None:
         """What a recipient address is for, and its detail (token or VERP address).
 
-        None when the address is not one of the group's.
+        None when the address is not one of the group's, as is any whose text after the
+        last "@", lowercased, is not the domain: the import's worker counts on that to
+        leave unparsed the headers that cannot hold the domain (pipeline/parse_ahead.py).
         """
         local, _, domain = address.strip().strip("<>").lower().rpartition("@")
         if domain != self.domain:

@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import re
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from email.message import Message as EmailMessage
@@ -27,11 +28,12 @@ from email.utils import getaddresses
 from functools import lru_cache
 from typing import Any
 
+from corrbot.addresses import ListAddresses, Purpose
 from corrbot.model import Message
 from corrbot.pipeline.body import is_plain, pick_bodies
 from corrbot.pipeline.parse import read_parsed
 from corrbot.pipeline.tagging import issue_refs, task_refs
-from corrbot.rules.addressing import HEADERS
+from corrbot.rules.addressing import HEADERS, best
 from corrbot.runtime import Runtime
 from corrbot.understand import FoundTag, IssueRef, TaskRef, find_tags, new_text
 from corrbot.understand.conventions import Conventions, read_conventions
@@ -61,8 +63,12 @@ class Prepared:
     fields: dict[str, Any]  # FIELDS, as read_message set them
     problem: str | None  # why the message is unreadable, as read_message says
     own: str | None  # new_text of the bodies (None when unreadable)
-    # addresses of the headers rules/addressing.py falls back on, by header name
-    recipients: dict[str, list[str]]
+    # What rules/addressing.py falls back on when no envelope recipient is the group's:
+    # best() of the first of its HEADERS naming one of the group's addresses (None when
+    # none does), worked out for ``addressed_for`` and used only for the same addresses
+    # (None: not worked out, without Refs).
+    addressed: tuple[Purpose, str | None] | None = None
+    addressed_for: ListAddresses | None = None
     # find_tags of the subject and new text, and what it was given: pipeline/
     # understand.py uses it only when its own inputs are the same (see Refs)
     tags: list[FoundTag] | None = None
@@ -88,11 +94,15 @@ class Prepared:
 
 @dataclass(frozen=True)
 class Refs:
-    """The group's tasks and issues and the classifier threshold, as tagging reads them."""
+    """The group's tasks and issues and the classifier threshold, as tagging reads them.
+
+    And its addresses, for the header fallback of rules/addressing.py.
+    """
 
     tasks: tuple[TaskRef, ...]
     issues: tuple[IssueRef, ...]
     threshold: float
+    addresses: ListAddresses | None = None
 
 
 def prepare(item: RowToRead, refs: Refs | None = None) -> Prepared | None:
@@ -108,10 +118,8 @@ def prepare(item: RowToRead, refs: Refs | None = None) -> Prepared | None:
         own: str | None = None
         if problem is None:  # what understand reads, from the same fields and mail
             own = new_text(*pick_bodies(row.text_body or "", lambda: parsed))
-        recipients = {
-            name: list(_addresses(tuple(str(v) for v in parsed.get_all(name) or [])))
-            for name in HEADERS
-        }
+        addressed_for = refs.addresses if refs is not None else None
+        addressed = _addressed(addressed_for, parsed) if addressed_for is not None else None
         lines = read_conventions(own) if own is not None else None
         tags: list[FoundTag] | None = None
         tags_for: tuple[str, str, Refs] | None = None
@@ -121,7 +129,17 @@ def prepare(item: RowToRead, refs: Refs | None = None) -> Prepared | None:
             tags = find_tags(subject, own, refs.tasks, refs.issues, refs.threshold)
             tags_for = (subject, own, refs)
         fields = {name: getattr(row, name) for name in FIELDS}
-        return Prepared(fields, problem, own, recipients, tags, tags_for, lines, email)
+        return Prepared(
+            fields,
+            problem,
+            own,
+            addressed=addressed,
+            addressed_for=addressed_for,
+            tags=tags,
+            tags_for=tags_for,
+            conventions=lines,
+            email=email,
+        )
     except Exception:  # the runner reads it again and deals with it
         return None
 
@@ -148,11 +166,50 @@ def _body_wanted(row: Message, parsed: EmailMessage) -> bool:
     return not is_plain(row.text_body or "") or parsed.get_content_type() == "multipart/report"
 
 
+def _addressed(addresses: ListAddresses, parsed: EmailMessage) -> tuple[Purpose, str | None] | None:
+    """rules/addressing.py's header fallback, parsing only headers that may name the group."""
+    domain = addresses.domain if _PLAIN_DOMAIN.fullmatch(addresses.domain) else None
+    for name in HEADERS:
+        values = tuple(str(v) for v in parsed.get_all(name) or [])
+        # what getaddresses parses: the values joined by ", "
+        if values and (domain is None or _may_name(", ".join(values), domain)):
+            found = _best(addresses, values)
+            if found is not None:
+                return found
+    return None
+
+
+# Which headers may name the group, told without parsing them (parsing long Cc lists
+# was a tenth of the worker's time on linux-mips). classify takes an address for one
+# of the group's only if its text after the last "@", lowercased, is the domain. An
+# address getaddresses (email._parseaddr) finds in a text has its characters from
+# that text, in order, except that it
+#   - skips what lies between the words and dots it joins: spaces, tabs, CR, LF and
+#     comments ("a@exam ple.org" and "a@exa(x)mple.org" both give a@example.org);
+#   - drops the "\\" of a quoted pair, in a quoted string or a domain literal
+#     ('"a@exa\\mple.org"' alone gives a@example.org: a lone quoted word is taken bare);
+#   - adds quotes, brackets and backslashes (around a quoted local part or a literal).
+# Take a domain of ASCII letters, digits, ".", "-" and "_" only: none of what is
+# added. In a text with no "(" and no "\\", an address classify takes has that domain
+# in the text as it is, save for spaces, tabs, CR and LF in between. str.lower maps
+# each character on its own (Σ aside, whose lowercase forms are not ASCII) and makes
+# "@" only of "@", so the text without those four, lowered as classify lowers the
+# address, holds the domain. "(" and "\\" are rare in these headers (linux-mips: in
+# 242 of 19,318); a domain of any other kind (a literal, non-ASCII) is looked for by
+# parsing every header.
+_PLAIN_DOMAIN = re.compile(r"[a-z0-9._-]+")
+_GAPS = str.maketrans("", "", " \t\r\n")
+
+
+def _may_name(text: str, domain: str) -> bool:
+    return "(" in text or "\\" in text or domain in text.translate(_GAPS).lower()
+
+
 @lru_cache(maxsize=4096)
-def _addresses(values: tuple[str, ...]) -> tuple[str, ...]:
+def _best(addresses: ListAddresses, values: tuple[str, ...]) -> tuple[Purpose, str | None] | None:
     # A thread's replies repeat the same To and Cc lines (linux-mips: 7 in 8 header
-    # values seen before), and parsing long Cc lists is a tenth of the worker's time.
-    return tuple(addr for _, addr in getaddresses(list(values)))
+    # values seen before), and those that may name the group are parsed.
+    return best(addresses, [addr for _, addr in getaddresses(list(values))])
 
 
 def prepare_many(items: list[RowToRead], refs: Refs | None = None) -> list[Prepared | None]:
@@ -255,4 +312,5 @@ def group_refs(runtime: Runtime) -> Refs:
             tuple(task_refs(session, runtime.group_id)),
             tuple(issue_refs(session, runtime.group_id)),
             runtime.settings.tagging.classifier_threshold,
+            runtime.addresses,
         )

@@ -9,6 +9,7 @@ or command is what the sender meant, and coordinators read the list anyway.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from email.utils import getaddresses
 
 from corrbot.addresses import ListAddresses, Purpose
@@ -29,21 +30,32 @@ def best(addresses: ListAddresses, recipients: list[str]) -> tuple[Purpose, str 
     return None
 
 
-def _addresses(ctx: MessageContext, name: str) -> list[str]:
-    if ctx.ahead is not None:  # an import's worker read them already
-        return ctx.ahead.recipients[name]
-    return [addr for _, addr in getaddresses(header_values(ctx, name))]
+def from_headers(
+    addresses: ListAddresses, values: Callable[[str], list[str]]
+) -> tuple[Purpose, str | None] | None:
+    """best() of the first of HEADERS that names one of the addresses (values: by name)."""
+    for name in HEADERS:
+        found = best(addresses, [addr for _, addr in getaddresses(values(name))])
+        if found is not None:
+            return found
+    return None
+
+
+def _from_headers(ctx: MessageContext) -> tuple[Purpose, str | None] | None:
+    addresses = ctx.runtime.addresses
+    ahead = ctx.ahead
+    # An import's worker worked it out ahead (parse_ahead.py) for the addresses it was
+    # given (none without Refs): its answer holds for those only.
+    if ahead is not None and ahead.addressed_for == addresses:
+        return ahead.addressed
+    return from_headers(addresses, lambda name: header_values(ctx, name))
 
 
 def assign(ctx: MessageContext) -> None:
     """Set ctx.purpose/detail (default: a post) and ctx.member from the sender."""
-    addresses = ctx.runtime.addresses
-    found = best(addresses, list(ctx.message.envelope_to or []))
+    found = best(ctx.runtime.addresses, list(ctx.message.envelope_to or []))
     if found is None:
-        for name in HEADERS:
-            found = best(addresses, _addresses(ctx, name))
-            if found is not None:
-                break
+        found = _from_headers(ctx)
     ctx.purpose, ctx.detail = found or ("post", None)
     ctx.message.purpose = ctx.purpose
     sender = ctx.message.from_addr
