@@ -198,7 +198,21 @@ def test_a_plain_text_mail_is_carried_as_its_headers() -> None:
     shipped = reading.parsed()
     assert shipped is not None
     assert shipped.items() == fresh.items() and shipped.defects == fresh.defects
+    assert list(shipped.raw_items()) == list(fresh.raw_items())
     assert shipped.get_content_type() == "multipart/mixed" and shipped.get_payload() == ""
+    assert reading.email is None  # no pickled mail at all
+
+
+def test_the_envelope_line_is_carried_with_the_headers() -> None:
+    raw = b"From ana@example.org Mon Jan  1 00:00:00 2024\n" + make_mail(
+        "ana@example.org", "Hi", "Hi.\n"
+    )
+    reading = parse_ahead.prepare((1, "env@x", raw))
+    assert reading is not None
+    shipped = reading.parsed()
+    assert shipped is not None
+    assert shipped.get_unixfrom() == "From ana@example.org Mon Jan  1 00:00:00 2024"
+    assert shipped.items() == BytesParser(policy=compat32).parsebytes(raw).items()
 
 
 def _read(raw: bytes) -> EmailMessage:
@@ -209,5 +223,5 @@ def _read(raw: bytes) -> EmailMessage:
 def test_a_parse_that_cannot_be_unpickled_is_parsed_again_by_the_runner() -> None:
     reading = parse_ahead.prepare((1, "b64@x", make_mail("ana@example.org", "Hi", "Hi.\n")))
     assert reading is not None
-    broken = dataclasses.replace(reading, email=b"not a pickle")
+    broken = dataclasses.replace(reading, email=b"not a pickle", head=None)
     assert broken.parsed() is None  # parse.py then parses the raw bytes itself
