@@ -51,8 +51,13 @@ FIELDS = (
     "defects",
 )
 
-# A parsed mail's envelope (From_) line and its headers as (name, value), as parsed.
-Head = tuple[str | None, tuple[tuple[str, str], ...]]
+# A parsed mail's envelope (From_) line and its headers as parsed: names and values
+# in one string, each followed by _SEP. One string unpickles several times faster
+# than (name, value) pairs, and _SEP cannot occur in them: the parse reads bytes as
+# ASCII with surrogate escapes, which give only U+0000-U+007F and U+DC80-U+DCFF (a
+# surrogate would do too, but pickle encodes each through an error handler).
+Head = tuple[str | None, str]
+_SEP = "\x80"
 
 # (row id, Message-ID, raw bytes): what the worker needs of a stored row. Not the
 # time it was received: a message without a usable Date takes it (parse.py fills it).
@@ -117,10 +122,10 @@ def prepare(item: RowToRead, refs: Refs | None = None) -> Prepared | None:
     try:
         row = Message(message_id=message_id)
         parsed = parse_bytes(data)
-        head: Head | None = (parsed.get_unixfrom(), tuple(parsed.raw_items()))
+        head = _head(parsed)
         parsed, problem = read_parsed(row, parsed)
         email = None
-        if _body_wanted(row, parsed):  # rare: it goes whole, parsed afresh
+        if head is None or _body_wanted(row, parsed):  # rare: it goes whole, parsed afresh
             email, head = _whole(data), None
         own: str | None = None
         if problem is None:  # what understand reads, from the same fields and mail
@@ -152,13 +157,23 @@ def prepare(item: RowToRead, refs: Refs | None = None) -> Prepared | None:
         return None
 
 
+def _head(parsed: EmailMessage) -> Head | None:
+    """What ``_rebuilt`` needs of a parse; None if _SEP occurs after all."""
+    packed = "".join(f"{name}{_SEP}{value}{_SEP}" for name, value in parsed.raw_items())
+    envelope = parsed.get_unixfrom()
+    if packed.count(_SEP) != 2 * len(parsed) or _SEP in (envelope or ""):
+        return None
+    return envelope, packed
+
+
 def _rebuilt(head: Head) -> EmailMessage:
     """The parsed mail without its body (and its parse defects, which the worker read)."""
-    envelope, headers = head
+    envelope, packed = head
     rebuilt = EmailMessage()  # compat32, as the parser makes it
     if envelope is not None:
         rebuilt.set_unixfrom(envelope)
-    for name, value in headers:
+    parts = packed.split(_SEP)
+    for name, value in zip(parts[0:-1:2], parts[1::2], strict=True):
         rebuilt.set_raw(name, value)
     rebuilt.set_payload("")
     return rebuilt
