@@ -111,11 +111,12 @@ def _cue_score(theme: str, text: str, lowered: str) -> float:
         # the scan then changes no count and saves most of the classifier's time.
         if not cue.may_match(lowered):
             continue
-        hits = sum(
-            1
-            for match in cue.pattern.finditer(lowered)
-            if not cues.NEGATED.search(lowered, max(0, match.start() - 16), match.start())
-        )
+        hits = 0
+        for match in cue.finditer(lowered):
+            if not cues.NEGATED.search(lowered, max(0, match.start() - 16), match.start()):
+                hits += 1
+                if hits > 1:
+                    break  # the score tells one hit from several, not two from ten
         if hits:
             # A second hit of the same phrase adds a little; a tenth adds nothing.
             score += cue.weight * (1.5 if hits > 1 else 1.0)

@@ -12,8 +12,10 @@ theme (see ``theme_of``), whatever the task's key.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
+from corrbot.understand.altscan import AltScanner
 from corrbot.understand.textwords import stem_set
 
 
@@ -27,10 +29,19 @@ class Cue(NamedTuple):
     # skipped, since a substring test costs a fraction of a regex scan that
     # cannot start with a literal. Edit them with the pattern.
     needs: tuple[str, ...]
+    # The pattern's matches found about twice as fast (see altscan.py); built by
+    # _cues for the cues the classifier counts, None in cues only searched once.
+    scanner: AltScanner | None = None
 
     def may_match(self, text: str) -> bool:
         """False only when the pattern cannot match ``text`` (none of its needs occurs)."""
         return any(map(text.__contains__, self.needs))
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(text)``, by the scanner when there is one."""
+        if self.scanner is None:
+            return self.pattern.finditer(text)
+        return self.scanner.finditer(text)
 
 
 STRONG, MEDIUM, WEAK = 2.0, 1.0, 0.4
@@ -49,7 +60,10 @@ _BODIES = (
 
 
 def _cues(*items: tuple[float, tuple[str, ...], str]) -> tuple[Cue, ...]:
-    return tuple(Cue(weight, re.compile(pattern), needs) for weight, needs, pattern in items)
+    compiled = ((weight, needs, re.compile(pattern)) for weight, needs, pattern in items)
+    return tuple(
+        Cue(weight, pattern, needs, AltScanner(pattern)) for weight, needs, pattern in compiled
+    )
 
 
 THEMES: dict[str, tuple[Cue, ...]] = {

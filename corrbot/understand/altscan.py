@@ -1,0 +1,186 @@
+"""``pattern.finditer`` found faster by searching each alternative's core first.
+
+Python's ``re`` finds a match quickly when the pattern begins with a literal or a
+character set: it skips ahead to the next place where that prefix occurs. A
+pattern whose alternatives begin with ``\\b`` or a lookbehind (nearly every cue
+phrase) gets no such prefix, so the whole pattern is tried at every position.
+
+``AltScanner`` splits the pattern at its top-level ``|`` and compiles each
+alternative without its leading zero-width assertions: that loose pattern has a
+prefix again, and it matches wherever its alternative does (it asks less). The
+nearest loose match is only a candidate; ``pattern.match`` at that position (which
+still sees the text before it, so ``\\b`` and lookbehinds hold) decides. No
+position before the nearest candidate can start a match, so the matches found
+are exactly ``pattern.finditer``'s. A pattern that cannot be split safely is
+scanned as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+_Search = Callable[[str, int], re.Match[str] | None]
+
+# A backreference or a conditional names groups by number, which splitting shifts;
+# a comment or verbose mode can hide a "|" or a parenthesis from the splitter.
+_UNSPLITTABLE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(|\(\?#")
+_LOOKBEHIND = ("(?<=", "(?<!")
+
+
+def split_alternatives(source: str) -> list[str] | None:
+    """The top-level alternatives of a pattern's source; None if it is unbalanced."""
+    parts = []
+    depth = 0
+    start = 0
+    try:
+        for index, char in _syntax(source):
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+                if depth < 0:
+                    return None
+            elif depth == 0:
+                parts.append(source[start:index])
+                start = index + 1
+    except ValueError:
+        return None
+    if depth:
+        return None
+    parts.append(source[start:])
+    return parts
+
+
+def strip_leading_assertions(alternative: str) -> str:
+    """``alternative`` without the ``\\b``, ``\\B`` and lookbehinds it begins with."""
+    while True:
+        if alternative.startswith(("\\b", "\\B")):
+            rest = alternative[2:]
+        elif alternative.startswith(_LOOKBEHIND):
+            end = _group_end(alternative)
+            if end is None:
+                return alternative
+            rest = alternative[end:]
+        else:
+            return alternative
+        if rest.startswith(("*", "+", "?", "{")):
+            # A quantified assertion: left whole, since the quantifier alone would
+            # mean something else ("{2}" is a literal).
+            return alternative
+        alternative = rest
+
+
+def loose_patterns(pattern: re.Pattern[str]) -> list[re.Pattern[str]] | None:
+    """One loose pattern per alternative of ``pattern``, or None when it cannot be split."""
+    if pattern.flags & re.VERBOSE or _UNSPLITTABLE.search(pattern.pattern):
+        return None
+    parts = split_alternatives(pattern.pattern)
+    if parts is None:
+        return None
+    sources = list(dict.fromkeys(strip_leading_assertions(part) for part in parts))
+    try:
+        # The pattern's flags include any inline global ones, "(?i)" at its start.
+        return [re.compile(source, pattern.flags) for source in sources]
+    except re.error:
+        return None
+
+
+class AltScanner:
+    """``finditer(text)`` gives exactly ``pattern.finditer(text)``, usually faster."""
+
+    __slots__ = ("_searches", "pattern")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        loose = loose_patterns(pattern)
+        self._searches: list[_Search] | None = (
+            None if loose is None else [each.search for each in loose]
+        )
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """The matches of the pattern in ``text``, as ``pattern.finditer`` gives them."""
+        searches = self._searches
+        if searches is None:
+            yield from self.pattern.finditer(text)
+            return
+        match_at = self.pattern.match
+        # The next loose match of each alternative at or after some earlier position;
+        # one is searched again only once the scan has passed its start.
+        nexts = [search(text, 0) for search in searches]
+        pos = 0
+        # Not past the end: search() would take such a pos as the end itself.
+        while pos <= len(text):
+            start = -1
+            for index, found in enumerate(nexts):
+                if found is None:
+                    continue
+                at = found.start()
+                if at < pos:
+                    found = nexts[index] = searches[index](text, pos)
+                    if found is None:
+                        continue
+                    at = found.start()
+                if start < 0 or at < start:
+                    start = at
+            if start < 0:
+                return
+            match = match_at(text, start)
+            if match is None:
+                pos = start + 1
+                continue
+            yield match
+            if match.end() == start:
+                # After an empty match finditer may still find a longer one at the same
+                # place (r"|a" on "a"), which match() cannot ask for: let the pattern's
+                # own scan go on until a non-empty match, then resume after it.
+                rest = self.pattern.finditer(text, start)
+                next(rest)
+                for match in rest:
+                    yield match
+                    if match.end() > match.start():
+                        break
+                else:
+                    return
+            pos = match.end()
+
+
+def _syntax(source: str) -> Iterator[tuple[int, str]]:
+    """Each "(", ")" and "|" of ``source`` that is neither escaped nor in a class.
+
+    Raises ValueError for a character class left open.
+    """
+    index = 0
+    while index < len(source):
+        char = source[index]
+        if char == "\\":
+            index += 1
+        elif char == "[":
+            index += 1
+            if source.startswith("^", index):
+                index += 1
+            if source.startswith("]", index):
+                index += 1  # a "]" first in a class is a literal
+            while not source.startswith("]", index):
+                if index >= len(source):
+                    raise ValueError(f"unterminated character class in {source!r}")
+                index += 2 if source[index] == "\\" else 1
+        elif char in "()|":
+            yield index, char
+        index += 1
+
+
+def _group_end(source: str) -> int | None:
+    """The index just past the group that ``source`` begins with."""
+    depth = 0
+    try:
+        for index, char in _syntax(source):
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+                if depth == 0:
+                    return index + 1
+    except ValueError:
+        return None
+    return None
