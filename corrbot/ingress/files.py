@@ -23,6 +23,7 @@ from typing import BinaryIO
 
 from sqlalchemy import func, select
 
+from corrbot.ingress.gc_tuning import fewer_collections
 from corrbot.intake import Arrival, header_date, store_many
 from corrbot.model import Message
 from corrbot.runtime import Runtime
@@ -236,19 +237,20 @@ def ingest(
         waiting = len(stored)
 
     try:
-        for source in sources:
-            for raw in read_source(source):
-                summary.read += 1
-                # Read at the time it was sent, so an archive replays with `tick --as-of`.
-                sent = header_date(raw)
-                batch.append(Arrival(raw, "file", no_deliver=no_deliver, posted_at=sent))
-                batch_bytes += len(raw)
-                if len(batch) >= BATCH_MESSAGES or batch_bytes >= BATCH_BYTES:
-                    flush()
-        flush()
-        if new_ids:  # the last batch, and any message a round left behind
-            process_pending(runtime, batch=BATCH_MESSAGES, ahead=ahead)
-            summary.quarantined = _quarantined(runtime, new_ids)
+        with fewer_collections():  # forked workers inherit it
+            for source in sources:
+                for raw in read_source(source):
+                    summary.read += 1
+                    # Read at the time it was sent, so an archive replays with `tick --as-of`.
+                    sent = header_date(raw)
+                    batch.append(Arrival(raw, "file", no_deliver=no_deliver, posted_at=sent))
+                    batch_bytes += len(raw)
+                    if len(batch) >= BATCH_MESSAGES or batch_bytes >= BATCH_BYTES:
+                        flush()
+            flush()
+            if new_ids:  # the last batch, and any message a round left behind
+                process_pending(runtime, batch=BATCH_MESSAGES, ahead=ahead)
+                summary.quarantined = _quarantined(runtime, new_ids)
     finally:
         if ahead is not None:
             ahead.close()
