@@ -35,6 +35,11 @@ class MessageContext:
     reading: dict[str, Any] = field(default_factory=dict)
     # an archive import's reading ahead (parse_ahead.py), when a worker did it
     ahead: Prepared | None = None
+    # rules/verdict.py's index of ``parsed``'s headers by lowercased name, with the
+    # parse it indexes
+    header_index: tuple[Any, dict[str, list[tuple[str, str]]]] | None = field(
+        default=None, repr=False
+    )
 
     @property
     def quiet(self) -> bool:

@@ -19,9 +19,20 @@ Rule = Callable[[MessageContext], "Verdict | None"]
 
 
 def header_values(ctx: MessageContext, name: str) -> list[str]:
-    """Every value of a header in the parsed message, as text (none when unparsed)."""
+    """Every value of a header in the parsed message, as text (none when unparsed).
+
+    As ``[str(v) for v in parsed.get_all(name)]``, from an index of the headers by
+    name made once per parse: the rules ask for eight headers of every message, and
+    each ``get_all`` walks all of them (a few dozen in list mail).
+    """
     parsed = ctx.parsed
     if parsed is None:
         return []
-    values = parsed.get_all(name) or []
-    return [str(v) for v in values]
+    index = ctx.header_index
+    if index is None or index[0] is not parsed:
+        by_name: dict[str, list[tuple[str, str]]] = {}
+        for header in parsed.raw_items():
+            by_name.setdefault(header[0].lower(), []).append(header)
+        index = ctx.header_index = (parsed, by_name)
+    fetch = parsed.policy.header_fetch_parse  # what get_all makes of a raw value
+    return [str(fetch(key, value)) for key, value in index[1].get(name.lower(), ())]
