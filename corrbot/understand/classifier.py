@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from corrbot.understand import cues
 from corrbot.understand.refs import TaskRef
-from corrbot.understand.textwords import stem_set, stems
+from corrbot.understand.textwords import chunk_stems, stem_clue, stems, token_chunks
 
 DEFAULT_THRESHOLD = 0.5
 # Score at which confidence reaches one half: one strong cue phrase.
@@ -61,18 +61,27 @@ class TaskClassifier:
             )
             for task, bag in zip(tasks, bags, strict=True)
         ]
+        # Shortest first: the likeliest to occur, and found soonest.
+        self._clues = sorted({stem_clue(word) for word in frequency}, key=len)
+        self._themed = any(profile.theme is not None for profile in self._profiles)
 
     def scores(self, text: str) -> dict[str, float]:
         """The raw evidence score of every task for ``text`` (0 when none)."""
         lowered = text.lower()
-        words = stem_set(text)
+        # Most texts hold no clue of any task word (a group of bare titles has one
+        # word, "task"): then no stem of theirs is one, and none need be found.
+        named = any(map(lowered.__contains__, self._clues))
+        chunks = token_chunks(lowered) if named or self._themed else set()
+        words = chunk_stems(chunks) if named else set()
+        # Cue needs are letters: found in the chunks as in the text, but faster.
+        joined = " ".join(chunks) if self._themed else ""
         result: dict[str, float] = {}
         for profile in self._profiles:
             score = _OVERLAP_SCALE * sum(
                 weight for word, weight in profile.weights.items() if word in words
             )
             if profile.theme is not None:
-                score += _cue_score(profile.theme, text, lowered)
+                score += _cue_score(profile.theme, text, lowered, joined)
             result[profile.key] = score
         return result
 
@@ -104,12 +113,15 @@ def _bag(task: TaskRef) -> dict[str, float]:
     return bag
 
 
-def _cue_score(theme: str, text: str, lowered: str) -> float:
+def _cue_score(theme: str, text: str, lowered: str, chunked: str | None = None) -> float:
+    """The cue evidence for ``theme``; ``chunked`` is the join of ``lowered``'s
+    ``token_chunks``, where needs are found as in ``lowered`` (default), but faster."""
+    needs_in = lowered if chunked is None else chunked
     score = 0.0
     for cue in cues.THEMES[theme]:
         # Most texts (patches above all) contain none of a cue's words: skipping
         # the scan then changes no count and saves most of the classifier's time.
-        if not cue.may_match(lowered):
+        if not cue.may_match(needs_in):
             continue
         hits = 0
         for match in cue.finditer(lowered):
@@ -121,7 +133,7 @@ def _cue_score(theme: str, text: str, lowered: str) -> float:
             # A second hit of the same phrase adds a little; a tenth adds nothing.
             score += cue.weight * (1.5 if hits > 1 else 1.0)
     line_cue = cues.LINE_CUES.get(theme)
-    if line_cue is not None and line_cue.may_match(lowered) and line_cue.pattern.search(lowered):
+    if line_cue is not None and line_cue.may_match(needs_in) and line_cue.pattern.search(lowered):
         score += line_cue.weight
     if theme == "mechanisms" and cues.ANY_BODY_NAME.search(text):
         weight, pattern = cues.BODIES

@@ -34,7 +34,11 @@ class Cue(NamedTuple):
     scanner: AltScanner | None = None
 
     def may_match(self, text: str) -> bool:
-        """False only when the pattern cannot match ``text`` (none of its needs occurs)."""
+        """False only when the pattern cannot match ``text`` (none of its needs occurs).
+
+        Needs are letters, so ``text`` may also be the join of the ``token_chunks``
+        (textwords.py) of the text the pattern runs on.
+        """
         return any(map(text.__contains__, self.needs))
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
@@ -60,10 +64,19 @@ _BODIES = (
 
 
 def _cues(*items: tuple[float, tuple[str, ...], str]) -> tuple[Cue, ...]:
+    for _, needs, _ in items:
+        _check_needs(needs)
     compiled = ((weight, needs, re.compile(pattern)) for weight, needs, pattern in items)
     return tuple(
         Cue(weight, pattern, needs, AltScanner(pattern)) for weight, needs, pattern in compiled
     )
+
+
+def _check_needs(needs: tuple[str, ...]) -> None:
+    # See Cue.may_match: a need with another character could be missed.
+    for need in needs:
+        if not need.isalpha():
+            raise ValueError(f"a cue's need must be letters only: {need!r}")
 
 
 THEMES: dict[str, tuple[Cue, ...]] = {
@@ -225,6 +238,7 @@ LINE_CUES: dict[str, Cue] = {
     "status": Cue(2 * STRONG, re.compile(r"^\s*status\s*:", re.M), ("status",)),
     "gaps": Cue(2 * STRONG, re.compile(r"^\s*gap\s*:", re.M), ("gap",)),
 }
+_check_needs(tuple(need for cue in LINE_CUES.values() for need in cue.needs))
 
 
 def theme_of(title: str) -> str | None:

@@ -86,25 +86,50 @@ def stem_set(text: str) -> set[str]:
     Tokens are deduplicated before anything else is done with them: a patch or a
     long thread repeats the same identifiers and words thousands of times.
     """
-    found = set(map(_content_stem, _token_set(text.lower())))
+    return chunk_stems(token_chunks(text.lower()))
+
+
+def token_chunks(lowered: str) -> set[str]:
+    """The distinct chunks of a lowered text that hold its tokens, and every letter.
+
+    A token holds no whitespace and none of the ASCII characters ``_NOT_IN_TOKEN``
+    turns into spaces, so the tokens of a text are those of its distinct
+    whitespace-separated chunks once they are spaces. The same goes for any string
+    of letters (``str.isalpha``): it occurs in ``lowered`` exactly when it occurs in
+    one of the chunks, so in their join by spaces, which is several times shorter
+    than a patch or a long thread. The translation, the split and the set run in C.
+    """
+    return set(lowered.translate(_NOT_IN_TOKEN).split())
+
+
+def chunk_stems(chunks: set[str]) -> set[str]:
+    """``stem_set`` of the text whose ``token_chunks`` are ``chunks``."""
+    found = set(map(_content_stem, _token_set(chunks)))
     found.discard(None)
     return cast(set[str], found)
 
 
-def _token_set(lowered: str) -> set[str]:
-    """``set(_TOKEN.findall(lowered))``, without running the regex over most of the text.
+def stem_clue(word_stem: str) -> str:
+    """A string that every token with this stem begins with ("" when none is known).
 
-    A token holds no whitespace and none of the ASCII characters ``_NOT_IN_TOKEN``
-    turns into spaces, so the tokens of a text are those of its distinct
-    whitespace-separated chunks; a chunk of letters only (``str.isalpha``) is one
-    whole token, and only the rest (with ``'``, ``-`` or other non-ASCII characters)
-    needs the regex. The translation, the split and the filter run in C.
+    ``stem`` only cuts a word short and may turn its last letter "y" into "i", so all
+    but the stem's last letter begin the word; ``_content_stem`` turns "’" into "'"
+    first, which a clue without "'" cannot tell apart.
     """
-    chunks = set(lowered.translate(_NOT_IN_TOKEN).split())
+    clue = word_stem[:-1]
+    return "" if "'" in clue else clue
+
+
+def _token_set(chunks: set[str]) -> set[str]:
+    """``set(_TOKEN.findall(lowered))`` from the ``token_chunks`` of ``lowered``.
+
+    A chunk of letters only (``str.isalpha``) is one whole token, and only the rest
+    (with ``'``, ``-`` or other non-ASCII characters) needs the regex.
+    """
     tokens = set(filter(str.isalpha, chunks))
-    chunks -= tokens
-    if chunks:
-        tokens.update(_TOKEN.findall(" ".join(chunks)))
+    rest = chunks - tokens
+    if rest:
+        tokens.update(_TOKEN.findall(" ".join(rest)))
     return tokens
 
 
