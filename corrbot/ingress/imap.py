@@ -164,16 +164,36 @@ def _idle(client: IMAPClient, seconds: float, stop: threading.Event) -> None:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             break
+        if _already_read(client):
+            # Mail that came since the last SEARCH is reported right after "+ idling",
+            # often in the same packet, so imaplib read it with that line: no socket
+            # event will come for it, and IDLE would sit out its whole time. Ending
+            # IDLE costs one SEARCH, which finds it (or nothing, for a mere "OK").
+            break
         responses = _idle_responses(client, min(remaining, _STOP_CHECK_SECONDS))
         if any(len(r) > 1 and r[1] == b"EXISTS" for r in responses):
             break
     client.idle_done()
 
 
+def _already_read(client: IMAPClient) -> bool:
+    """Whether server lines wait in imaplib's buffer or in TLS's, not on the socket."""
+    sock = client.socket()
+    if isinstance(sock, ssl.SSLSocket) and sock.pending():
+        return True
+    timeout = sock.gettimeout()
+    sock.setblocking(False)  # peek reads the socket only when the buffer is empty
+    try:
+        return bool(client._imap.file.peek(1))  # imapclient offers no public way
+    except (BlockingIOError, ssl.SSLWantReadError):
+        return False
+    finally:
+        sock.settimeout(timeout)
+
+
 def _idle_responses(client: IMAPClient, timeout: float) -> list[tuple[object, ...]]:
     sock = client.socket()
-    buffered = sock.pending() if isinstance(sock, ssl.SSLSocket) else 0
-    if not buffered and not select.select([sock], [], [], timeout)[0]:
+    if not select.select([sock], [], [], timeout)[0]:
         return []
     responses: list[tuple[object, ...]] = client.idle_check(timeout=0)
     # A readable socket that yields no line is at its end: imapclient hides the EOF.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,7 +19,10 @@ from sqlalchemy.orm import Session
 from corrbot.addresses import ListAddresses
 from corrbot.config import ConfigError, load_settings
 from corrbot.db import transaction
+from corrbot.ingress.imap import _idle
+from corrbot.ingress.imap_fetch import new_uids
 from corrbot.ingress.imap_recipients import recipients
+from corrbot.ingress.imap_session import close, open_mailbox
 from corrbot.model import Message, RawBlob
 from corrbot.runtime import Runtime
 from tests.ingress.imap_fixtures import (
@@ -402,3 +406,24 @@ def test_imap_config_mistakes_are_named(tmp_path: Any) -> None:
     assert "ssl and starttls are both true" in message
     assert "flag = '\\\\Deleted'" in message
     assert "idle_seconds = 0" in message
+
+
+def test_mail_reported_as_idle_begins_ends_that_idle_at_once(
+    dovecot: DovecotServer, imap_runtime: Callable[..., Runtime]
+) -> None:
+    # Mail that came after the last SEARCH is reported right after IDLE's "+ idling",
+    # often in the same packet: imaplib then holds that line in its buffer, where no
+    # socket event will ever signal it, and the poller sat out the whole IDLE.
+    runtime = imap_runtime()
+    assert runtime.settings.imap is not None
+    mailbox = open_mailbox(runtime.settings, runtime.settings.imap)
+    try:
+        assert new_uids(mailbox.client, 0) == []
+        dovecot.append([mail(1)])
+        time.sleep(1.5)  # the session has noticed it (mailbox_idle_check_interval = 1 s)
+        started = time.monotonic()
+        _idle(mailbox.client, 20, threading.Event())
+        assert time.monotonic() - started < 10
+        assert new_uids(mailbox.client, 0) == [1]
+    finally:
+        close(mailbox.client)
