@@ -21,7 +21,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from corrbot.understand import cues
+from corrbot.understand import cues, keywords
 from corrbot.understand.refs import TaskRef
 from corrbot.understand.textwords import chunk_stems, stem_clue, stems, token_chunks
 
@@ -67,7 +67,7 @@ class TaskClassifier:
 
     def scores(self, text: str) -> dict[str, float]:
         """The raw evidence score of every task for ``text`` (0 when none)."""
-        lowered = text.lower()
+        lowered = keywords.lowered(text)  # the conventions' readers lowered it already
         # Most texts hold no clue of any task word (a group of bare titles has one
         # word, "task"): then no stem of theirs is one, and none need be found.
         named = any(map(lowered.__contains__, self._clues))

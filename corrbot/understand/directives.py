@@ -13,10 +13,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from corrbot.understand.keywords import may_hold
 
-def _lines(new_text: str, key: str) -> list[tuple[int, str]]:
-    """(index, value) of every ``KEY: value`` line, value stripped."""
-    if ":" not in new_text:  # most posts: no line can match
+
+def _lines(new_text: str, key: str, word: str) -> list[tuple[int, str]]:
+    """(index, value) of every ``KEY: value`` line, value stripped.
+
+    ``word`` is a word (lowercase ASCII) that every line ``key`` matches spells.
+    """
+    if ":" not in new_text or not may_hold(new_text, word):  # most posts: no line can match
         return []
     pattern = re.compile(r"^\s*" + key + r"\s*:\s*(.*?)\s*$", re.I)
     found = []
@@ -35,7 +40,7 @@ def _split(new_text: str) -> tuple[str, ...]:
 
 def on_behalf_of(new_text: str) -> str | None:
     """The organisation named on an ``On behalf of:`` line, if any (the first)."""
-    for _, value in _lines(new_text, r"on\s+behalf\s+of"):
+    for _, value in _lines(new_text, r"on\s+behalf\s+of", "behalf"):
         if value:
             return value
     return None
@@ -43,12 +48,12 @@ def on_behalf_of(new_text: str) -> str | None:
 
 def alternatives(new_text: str) -> list[str]:
     """The text of every ``Alternative:`` line, in order."""
-    return [value for _, value in _lines(new_text, "alternative") if value]
+    return [value for _, value in _lines(new_text, "alternative", "alternative") if value]
 
 
 def closes(new_text: str) -> datetime.date | None:
     """The date of a ``Closes: YYYY-MM-DD`` line; ``None`` if absent or invalid."""
-    for _, value in _lines(new_text, "closes"):
+    for _, value in _lines(new_text, "closes", "closes"):
         match = re.match(r"(\d{4}-\d{2}-\d{2})(?:$|[T\s])", value)
         if not match:
             return None
@@ -74,8 +79,7 @@ _CHOICE = re.compile(
 
 def decision(new_text: str) -> Decision | None:
     """A ``Decision: B`` or ``Decision: return`` line and the note that follows it."""
-    lines = new_text.splitlines()
-    for index, value in _lines(new_text, "decision"):
+    for index, value in _lines(new_text, "decision", "decision"):
         match = _CHOICE.match(value)
         if not match:
             continue
@@ -84,7 +88,7 @@ def decision(new_text: str) -> Decision | None:
         else:
             choice, rest = match.group(1).upper(), match.group(2)
         note = [rest.strip()] if rest.strip() else []
-        note += [line.strip() for line in lines[index + 1 :] if line.strip()]
+        note += [line.strip() for line in _split(new_text)[index + 1 :] if line.strip()]
         return Decision(choice, "\n".join(note))
     return None
 
@@ -99,9 +103,11 @@ class TagCorrection:
 
 def tag_correction(new_text: str) -> TagCorrection | None:
     """``Tag: b, #12`` and ``Untag: c`` lines; ``None`` when there are none."""
-    if not _lines(new_text, r"(?:un)?tags?"):
+    if not _lines(new_text, r"(?:un)?tags?", "tag"):
         return None
-    return TagCorrection(_tokens(_lines(new_text, r"tags?")), _tokens(_lines(new_text, r"untags?")))
+    return TagCorrection(
+        _tokens(_lines(new_text, r"tags?", "tag")), _tokens(_lines(new_text, r"untags?", "untag"))
+    )
 
 
 def _tokens(found: list[tuple[int, str]]) -> tuple[str, ...]:

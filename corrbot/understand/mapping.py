@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from corrbot.understand.keywords import may_hold
+
 MappingStatus = Literal["addressing", "partially", "not-addressing", "unknown"]
 
 
@@ -37,6 +39,8 @@ def has_mapping_lines(new_text: str) -> bool:
 def find_mapping(new_text: str) -> list[FoundMapping]:
     """Every mapping entry in the text, in order."""
     entries: list[FoundMapping] = []
+    if not may_hold(new_text, "mechanism"):  # most posts; entries open only there
+        return entries
     current: dict[str, str | None] | None = None
     for line in new_text.splitlines():
         match = _LINE.match(line)

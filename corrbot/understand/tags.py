@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from corrbot.understand.classifier import DEFAULT_THRESHOLD, TaskClassifier
+from corrbot.understand.keywords import may_hold
 from corrbot.understand.refs import FoundTag, IssueRef, TagSource, TaskRef
 
 __all__ = [
@@ -103,7 +104,8 @@ def explicit_task_keys(subject: str, new_text: str, tasks: Sequence[TaskRef]) ->
     by_lower = {task.key.lower(): task.key for task in tasks}
     keys: list[str] = []
     sources = [m.group(1) for m in _SUBJECT_TASKS.finditer(subject)]
-    sources += [m.group(1) for m in _TASK_LINE.finditer(new_text)]
+    if may_hold(new_text, "task"):  # a full scan tries the pattern at every position
+        sources += [m.group(1) for m in _TASK_LINE.finditer(new_text)]
     for source in sources:
         for token in re.split(r"[\s,;/()\[\]]+|\band\b", source):
             key = by_lower.get(token.strip().lower())
