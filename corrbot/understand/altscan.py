@@ -13,6 +13,10 @@ still sees the text before it, so ``\\b`` and lookbehinds hold) decides. No
 position before the nearest candidate can start a match, so the matches found
 are exactly ``pattern.finditer``'s. A pattern that cannot be split safely is
 scanned as it is.
+
+Told also a string that holds every string of letters the text holds (the join of
+its token chunks, several times shorter), the scanner leaves out each alternative
+whose matches all begin with letters (``literal_starts``) that string lacks.
 """
 
 from __future__ import annotations
@@ -86,10 +90,40 @@ def loose_patterns(pattern: re.Pattern[str]) -> list[re.Pattern[str]] | None:
         return None
 
 
+def literal_starts(source: str) -> tuple[str, ...] | None:
+    """Strings of letters one of which begins every match of ``source``; None if unknown.
+
+    Understood: alternatives that each begin with letters (not quantified) or with
+    a non-capturing group (not quantified) of such alternatives. ``source`` is
+    compiled without IGNORECASE or VERBOSE, under which letters say less.
+    """
+    branches = split_alternatives(source)
+    if branches is None:
+        return None
+    starts: list[str] = []
+    for branch in branches:
+        if branch.startswith("(?:"):
+            end = _group_end(branch)
+            if end is None or branch[end : end + 1] in _QUANTIFIERS:
+                return None
+            found = literal_starts(branch[3 : end - 1])
+            if found is None:
+                return None
+            starts += found
+            continue
+        run = _letters(branch)
+        if branch[len(run) : len(run) + 1] in _QUANTIFIERS:
+            run = run[:-1]  # the last letter may be missing or repeated
+        if not run:
+            return None
+        starts.append(run)
+    return tuple(dict.fromkeys(starts))
+
+
 class AltScanner:
     """``finditer(text)`` gives exactly ``pattern.finditer(text)``, usually faster."""
 
-    __slots__ = ("_searches", "pattern")
+    __slots__ = ("_searches", "_starts", "pattern")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
@@ -97,13 +131,27 @@ class AltScanner:
         self._searches: list[_Search] | None = (
             None if loose is None else [each.search for each in loose]
         )
+        # What each loose alternative's matches begin with, where that is known.
+        plain = not pattern.flags & (re.IGNORECASE | re.VERBOSE)
+        self._starts = [literal_starts(each.pattern) if plain else None for each in loose or ()]
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        """The matches of the pattern in ``text``, as ``pattern.finditer`` gives them."""
+    def finditer(self, text: str, where: str | None = None) -> Iterator[re.Match[str]]:
+        """The matches of the pattern in ``text``, as ``pattern.finditer`` gives them.
+
+        ``where``, when given, holds every string of letters that ``text`` holds
+        (the join of its ``token_chunks`` does, much shorter): an alternative
+        whose literal starts it lacks cannot match, and is not searched for.
+        """
         searches = self._searches
         if searches is None:
             yield from self.pattern.finditer(text)
             return
+        if where is not None:
+            searches = [
+                search
+                for search, starts in zip(searches, self._starts, strict=True)
+                if starts is None or any(map(where.__contains__, starts))
+            ]
         match_at = self.pattern.match
         # The next loose match of each alternative at or after some earlier position;
         # one is searched again only once the scan has passed its start.
@@ -143,6 +191,17 @@ class AltScanner:
                 else:
                     return
             pos = match.end()
+
+
+_QUANTIFIERS = ("?", "*", "+", "{")
+
+
+def _letters(source: str) -> str:
+    """The letters (``str.isalpha``) ``source`` begins with."""
+    for index, char in enumerate(source):
+        if not char.isalpha():
+            return source[:index]
+    return source
 
 
 def _syntax(source: str) -> Iterator[tuple[int, str]]:

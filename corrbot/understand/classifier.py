@@ -124,7 +124,7 @@ def _cue_score(theme: str, text: str, lowered: str, chunked: str | None = None) 
         if not cue.may_match(needs_in):
             continue
         hits = 0
-        for match in cue.finditer(lowered):
+        for match in cue.finditer(lowered, chunked):
             if not cues.NEGATED.search(lowered, max(0, match.start() - 16), match.start()):
                 hits += 1
                 if hits > 1:

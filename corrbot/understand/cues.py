@@ -41,11 +41,12 @@ class Cue(NamedTuple):
         """
         return any(map(text.__contains__, self.needs))
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        """``pattern.finditer(text)``, by the scanner when there is one."""
+    def finditer(self, text: str, where: str | None = None) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(text)``, by the scanner when there is one (which skips
+        alternatives that cannot match, by ``where``: see AltScanner.finditer)."""
         if self.scanner is None:
             return self.pattern.finditer(text)
-        return self.scanner.finditer(text)
+        return self.scanner.finditer(text, where)
 
 
 STRONG, MEDIUM, WEAK = 2.0, 1.0, 0.4
