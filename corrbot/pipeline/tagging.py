@@ -49,11 +49,23 @@ def cache_refs(session: Session) -> None:
         if _added_or_deleted(flushed) or flushed.info.pop(_CHANGED, False):
             cache.clear()
 
+    def added(adding: Session, row: object) -> None:
+        # Noted as it is added: session.new also holds every Tag row waiting for the
+        # next flush, too many to look through for each message of a batch.
+        if isinstance(row, (Task, Issue)):
+            adding.info[_CHANGED] = True
+
     event.listen(session, "after_flush", forget)
+    event.listen(session, "transient_to_pending", added)
 
 
 def _added_or_deleted(session: Session) -> bool:
     return any(isinstance(row, (Task, Issue)) for row in (*session.new, *session.deleted))
+
+
+def _deleted(session: Session) -> bool:
+    # Deleted rows are flushed at once (write_tags), so this set stays small.
+    return any(isinstance(row, (Task, Issue)) for row in session.deleted)
 
 
 def _note_change(target: Task | Issue, *_: object) -> None:
@@ -76,7 +88,7 @@ def _cached(session: Session, key: tuple[str, int]) -> Any:
     cache: dict[tuple[str, int], Any] | None = session.info.get(_REFS)
     if cache is None:
         return None
-    if session.info.get(_CHANGED) or _added_or_deleted(session):
+    if session.info.get(_CHANGED) or _deleted(session):
         cache.clear()  # not flushed yet: the query would flush and see it
         return None
     return cache.get(key)

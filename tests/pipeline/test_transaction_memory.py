@@ -27,11 +27,15 @@ def test_cached_tasks_and_issues_follow_unflushed_changes(runtime: Runtime) -> N
         task = session.scalars(select(Task).where(Task.key == before[0].key)).one()
         task.title = "Renamed by the chair"
         assert tagging.task_refs(session, group)[0].title == "Renamed by the chair"
+        assert 99 not in [ref.number for ref in tagging.issue_refs(session, group)]  # cached
         session.add(Issue(group_id=group, number=99, title="Added in this transaction"))
         assert 99 in [ref.number for ref in tagging.issue_refs(session, group)]
         session.flush()
         task.title = "Renamed again"  # after a flush too
         assert tagging.task_refs(session, group)[0].title == "Renamed again"
+        added = session.scalars(select(Issue).where(Issue.number == 99)).one()
+        session.delete(added)  # not flushed
+        assert 99 not in [ref.number for ref in tagging.issue_refs(session, group)]
 
 
 def test_a_parent_given_in_the_transaction_may_have_replies(runtime: Runtime) -> None:
