@@ -181,10 +181,15 @@ def _already_read(client: IMAPClient) -> bool:
     sock = client.socket()
     if isinstance(sock, ssl.SSLSocket) and sock.pending():
         return True
+    # imapclient offers no public way to see imaplib's buffer; without one (another
+    # transport) the socket alone is watched, as before.
+    peek = getattr(getattr(client._imap, "file", None), "peek", None)
+    if peek is None:
+        return False
     timeout = sock.gettimeout()
     sock.setblocking(False)  # peek reads the socket only when the buffer is empty
     try:
-        return bool(client._imap.file.peek(1))  # imapclient offers no public way
+        return bool(peek(1))
     except (BlockingIOError, ssl.SSLWantReadError):
         return False
     finally:
