@@ -46,7 +46,7 @@ def cache_refs(session: Session) -> None:
     session.info[_REFS] = cache
 
     def forget(flushed: Session, _context: object) -> None:
-        if _added_or_deleted(flushed) or flushed.info.pop(_CHANGED, False):
+        if flushed.info.pop(_CHANGED, False) or _deleted(flushed):
             cache.clear()
 
     def added(adding: Session, row: object) -> None:
@@ -59,12 +59,9 @@ def cache_refs(session: Session) -> None:
     event.listen(session, "transient_to_pending", added)
 
 
-def _added_or_deleted(session: Session) -> bool:
-    return any(isinstance(row, (Task, Issue)) for row in (*session.new, *session.deleted))
-
-
 def _deleted(session: Session) -> bool:
-    # Deleted rows are flushed at once (write_tags), so this set stays small.
+    # Deleted rows are flushed at once (write_tags), so this set stays small; an added
+    # Task or Issue is noted as it is added (``added`` above).
     return any(isinstance(row, (Task, Issue)) for row in session.deleted)
 
 
