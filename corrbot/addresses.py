@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 Purpose = Literal["post", "request", "owner", "bounces", "confirm"]
+# Mail without an envelope naming the group (read from a mailbox or a file): the
+# headers its recipient is read from, in this order (SPEC "Addresses").
+RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
 
 
 @dataclass(frozen=True)

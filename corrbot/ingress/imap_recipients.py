@@ -16,9 +16,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import getaddresses
 
-from corrbot.addresses import ListAddresses
-
-HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
+from corrbot.addresses import RECIPIENT_HEADERS, ListAddresses
 
 
 def _addresses(values: list[str]) -> list[str]:
@@ -33,7 +31,7 @@ def recipients(raw: bytes, addresses: ListAddresses) -> list[str]:
     """The envelope recipients to record for a message read from a mailbox."""
     headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
     first_present: list[str] = []
-    for name in HEADERS:
+    for name in RECIPIENT_HEADERS:
         found = _addresses([str(v) for v in headers.get_all(name) or []])
         ours = [a for a in found if addresses.classify(a) is not None]
         if ours:

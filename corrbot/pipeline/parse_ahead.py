@@ -31,7 +31,7 @@ from corrbot.pipeline.body import is_plain, pick_bodies
 from corrbot.pipeline.parse import read_parsed
 from corrbot.pipeline.parse_bytes import parse_bytes
 from corrbot.pipeline.tagging import issue_refs, task_refs
-from corrbot.rules.addressing import HEADERS, best
+from corrbot.rules.addressing import best, first_in_headers
 from corrbot.runtime import Runtime
 from corrbot.understand import FoundTag, IssueRef, TaskRef, find_tags, new_text
 from corrbot.understand.conventions import Conventions, read_conventions
@@ -70,9 +70,9 @@ class Prepared:
     problem: str | None  # why the message is unreadable, as read_message says
     own: str | None  # new_text of the bodies (None when unreadable)
     # What rules/addressing.py falls back on when no envelope recipient is the group's:
-    # best() of the first of its HEADERS naming one of the group's addresses (None when
-    # none does), worked out for ``addressed_for`` and used only for the same addresses
-    # (None: not worked out, without Refs).
+    # best() of the first recipient header naming one of the group's addresses (None
+    # when none does), worked out for ``addressed_for`` and used only for the same
+    # addresses (None: not worked out, without Refs).
     addressed: tuple[Purpose, str | None] | None = None
     addressed_for: ListAddresses | None = None
     # find_tags of the subject and new text, and what it was given: pipeline/
@@ -196,14 +196,15 @@ def _body_wanted(row: Message, parsed: EmailMessage) -> bool:
 def _addressed(addresses: ListAddresses, parsed: EmailMessage) -> tuple[Purpose, str | None] | None:
     """rules/addressing.py's header fallback, parsing only headers that may name the group."""
     domain = addresses.domain if _PLAIN_DOMAIN.fullmatch(addresses.domain) else None
-    for name in HEADERS:
+
+    def read(name: str) -> tuple[Purpose, str | None] | None:
         values = tuple(str(v) for v in parsed.get_all(name) or [])
         # what getaddresses parses: the values joined by ", "
         if values and (domain is None or _may_name(", ".join(values), domain)):
-            found = _best(addresses, values)
-            if found is not None:
-                return found
-    return None
+            return _best(addresses, values)
+        return None
+
+    return first_in_headers(read)
 
 
 # Which headers may name the group, told without parsing them (parsing long Cc lists

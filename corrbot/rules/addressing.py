@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from email.utils import getaddresses
 
-from corrbot.addresses import ListAddresses, Purpose
+from corrbot.addresses import RECIPIENT_HEADERS, ListAddresses, Purpose
 from corrbot.members import find_member
 from corrbot.pipeline.context import MessageContext
 from corrbot.rules.verdict import header_values
 
 _PRIORITY: tuple[Purpose, ...] = ("bounces", "confirm", "request", "post", "owner")
-HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
 
 
 def best(addresses: ListAddresses, recipients: list[str]) -> tuple[Purpose, str | None] | None:
@@ -30,15 +29,26 @@ def best(addresses: ListAddresses, recipients: list[str]) -> tuple[Purpose, str 
     return None
 
 
-def from_headers(
-    addresses: ListAddresses, values: Callable[[str], list[str]]
+def first_in_headers(
+    read: Callable[[str], tuple[Purpose, str | None] | None],
 ) -> tuple[Purpose, str | None] | None:
-    """best() of the first of HEADERS that names one of the addresses (values: by name)."""
-    for name in HEADERS:
-        found = best(addresses, [addr for _, addr in getaddresses(values(name))])
+    """The first answer ``read`` gives for the recipient headers, in their order
+    (None when none does)."""
+    for name in RECIPIENT_HEADERS:
+        found = read(name)
         if found is not None:
             return found
     return None
+
+
+def from_headers(
+    addresses: ListAddresses, values: Callable[[str], list[str]]
+) -> tuple[Purpose, str | None] | None:
+    """best() of the first recipient header that names one of the addresses (values:
+    by name)."""
+    return first_in_headers(
+        lambda name: best(addresses, [addr for _, addr in getaddresses(values(name))])
+    )
 
 
 def _from_headers(ctx: MessageContext) -> tuple[Purpose, str | None] | None:
