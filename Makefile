@@ -43,12 +43,13 @@ lint: install-test
 test: deps install-test lint
 	$(BIN)/pytest -q
 
-# After changing a model: regenerate the single initial migration (nothing is released yet).
+# After changing a model: a new migration, MSG="what changed", compared against a
+# scratch database at the newest schema (review it before committing).
 migration: install
-	rm -f migrations/versions/0001_initial_schema.py /tmp/corrbot-migration.db
-	$(BIN)/python -c "from alembic import command; from corrbot.migrate import alembic_config; \
-	command.revision(alembic_config('sqlite:////tmp/corrbot-migration.db'), message='initial schema', autogenerate=True, rev_id='0001')"
-	sed -i 's/^Create Date: .*/Create Date: 2026-11-24/' migrations/versions/0001_initial_schema.py
+	rm -f /tmp/corrbot-migration.db
+	$(BIN)/python -c "from alembic import command; from corrbot.db import make_engine; \
+	from corrbot.migrate import alembic_config, upgrade; url = 'sqlite:////tmp/corrbot-migration.db'; \
+	upgrade(make_engine(url)); command.revision(alembic_config(url), message='$(MSG)', autogenerate=True)"
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .pytest_cache .ruff_cache

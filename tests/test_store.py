@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import IntegrityError
 
 import corrbot.model  # noqa: F401
 from corrbot.db import Base, make_engine
-from corrbot.migrate import upgrade
+from corrbot.migrate import MigrationError, upgrade
 
 
 def test_migration_matches_models(db_url: str) -> None:
@@ -31,5 +33,87 @@ def test_sqlite_runs_wal_with_foreign_keys_and_full_sync(sqlite_url: str) -> Non
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+    finally:
+        engine.dispose()
+
+
+def _foreign_keys_of(conn: Connection, table: str) -> set[tuple[str, str]]:
+    return {(row[3], row[2]) for row in conn.exec_driver_sql(f"PRAGMA foreign_key_list({table})")}
+
+
+def _populated_at_0001(sqlite_url: str) -> Engine:
+    """A database at the first schema, with a reply to a message and a tag on it."""
+    engine = make_engine(sqlite_url)
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                'INSERT INTO "group" (id, name, list_address, created_at) '
+                "VALUES (1, 'g', 'cg@lists.example.org', '2013-10-01 09:00:00')"
+            )
+        )
+        for row_id, parent in ((1, None), (2, 1)):
+            conn.execute(
+                text(
+                    "INSERT INTO message (id, group_id, message_id, placeholder, envelope_to, "
+                    'stage, no_deliver, "references", attachments, defects, parent_id) '
+                    "VALUES (:id, 1, :mid, 0, '[]', 'processed', 0, '[]', '[]', '[]', :parent)"
+                ),
+                {"id": row_id, "mid": f"m{row_id}@example.org", "parent": parent},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO tag (message_id, kind, key, source, confidence, active) "
+                "VALUES (2, 'task', 'a', 'explicit', 1.0, 1)"
+            )
+        )
+    return engine
+
+
+def test_upgrading_keeps_every_row_and_drops_only_the_parent_key(sqlite_url: str) -> None:
+    engine = _populated_at_0001(sqlite_url)
+    try:
+        with engine.connect() as conn:
+            assert ("parent_id", "message") in _foreign_keys_of(conn, "message")
+        upgrade(engine)
+        with engine.connect() as conn:
+            keys = _foreign_keys_of(conn, "message")
+            assert ("parent_id", "message") not in keys
+            assert ("thread_id", "thread") in keys and ("member_id", "member") in keys
+            rows = conn.execute(text("SELECT id, parent_id FROM message ORDER BY id")).all()
+            assert [tuple(row) for row in rows] == [(1, None), (2, 1)]
+            assert conn.execute(text("SELECT message_id FROM tag")).scalar() == 2
+            # the pool's connections enforce foreign keys again
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            with pytest.raises(IntegrityError):
+                conn.execute(text("UPDATE tag SET message_id = 99"))
+    finally:
+        engine.dispose()
+
+
+def test_an_upgrade_that_would_leave_a_dangling_row_is_refused_and_can_be_rerun(
+    sqlite_url: str,
+) -> None:
+    engine = _populated_at_0001(sqlite_url)
+    try:
+        with engine.connect() as conn:  # a tag whose message is gone (written unchecked)
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+            conn.execute(text("UPDATE tag SET message_id = 99"))
+            conn.commit()
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
+        with pytest.raises(MigrationError, match="tag row"):
+            upgrade(engine)
+        with engine.connect() as conn:  # nothing changed: still the first schema
+            assert ("parent_id", "message") in _foreign_keys_of(conn, "message")
+            version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            assert version == "0001"
+            assert conn.execute(text("SELECT count(*) FROM message")).scalar() == 2
+            conn.execute(text("UPDATE tag SET message_id = 2"))
+            conn.commit()
+        upgrade(engine)  # repaired, it goes through
+        with engine.connect() as conn:
+            assert ("parent_id", "message") not in _foreign_keys_of(conn, "message")
     finally:
         engine.dispose()
