@@ -30,8 +30,17 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# Pages of 16 KiB instead of SQLite's 4: a message row with its texts (often
+# 10 KB: kernel patches) and its raw blob then spill over fewer overflow pages.
+# linux-mips-10k imports 0.3-0.45 s faster (plain group, three alternating runs);
+# a 5,000-copy fan-out, all small rows, is unchanged (32 KiB made it 5-10 % slower).
+# SQLite takes it only for a file with nothing in it yet: existing stores keep theirs.
+_PAGE_SIZE = 16384
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
+    cursor.execute(f"PRAGMA page_size={_PAGE_SIZE}")  # before WAL: a WAL file fixes it
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=FULL")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -33,6 +36,24 @@ def test_sqlite_runs_wal_with_foreign_keys_and_full_sync(sqlite_url: str) -> Non
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+            assert conn.execute(text("PRAGMA page_size")).scalar() == 16384
+    finally:
+        engine.dispose()
+
+
+def test_a_store_made_with_smaller_pages_keeps_them(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    made = sqlite3.connect(path)  # as corrbot made stores before 16 KiB pages
+    made.execute("PRAGMA page_size=4096")
+    made.execute("PRAGMA journal_mode=WAL")
+    made.execute("CREATE TABLE kept (x INTEGER)")
+    made.close()
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        upgrade(engine)
+        with engine.connect() as conn:
+            assert conn.execute(text("PRAGMA page_size")).scalar() == 4096
+            assert conn.execute(text("SELECT count(*) FROM message")).scalar() == 0
     finally:
         engine.dispose()
 
