@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import mailbox
+import os
 from collections.abc import Callable
 from email.message import Message as EmailMessage
 from email.parser import BytesParser
@@ -237,3 +238,13 @@ def test_headers_that_could_hold_the_separator_are_sent_in_a_pickled_mail() -> N
     head = parse_ahead._head(fine)
     assert head is not None
     assert parse_ahead._rebuilt(head).items() == fine.items()
+
+
+def test_the_workers_run_at_a_lower_priority_than_the_runner() -> None:
+    ahead = parse_ahead.ReadAhead()
+    try:
+        # os.nice(0) answers the calling process's niceness
+        worker = ahead._pool.submit(os.nice, 0).result(timeout=60)
+    finally:
+        ahead.close()
+    assert worker == min(19, os.nice(0) + parse_ahead.WORKER_NICENESS)
