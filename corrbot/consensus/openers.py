@@ -17,15 +17,24 @@ from sqlalchemy.orm import Session
 
 from corrbot.model import Item
 
-# session.info keys: a marker that the memory is on, and the ids once read.
+# session.info keys: a marker that the memory is on, the ids once read, and a
+# marker that an Item was added since the last flush.
 _ON = "corrbot.consensus.openers.on"
 _IDS = "corrbot.consensus.openers.ids"
+_PENDING = "corrbot.consensus.openers.pending"
 
 
 def remember(session: Session) -> None:
     session.info[_ON] = True
 
+    def added(adding: Session, row: object) -> None:
+        # Noted as it is added: looking through session.new on every question cost
+        # a batch's pending Tag rows per message.
+        if isinstance(row, Item):
+            adding.info[_PENDING] = True
+
     def changed(flushed: Session, _context: object) -> None:
+        flushed.info[_PENDING] = False
         ids: set[int] | None = flushed.info.get(_IDS)
         if ids is None:
             return
@@ -38,6 +47,7 @@ def remember(session: Session) -> None:
         ):
             flushed.info.pop(_IDS, None)
 
+    event.listen(session, "transient_to_pending", added)
     event.listen(session, "after_flush", changed)
 
 
@@ -60,7 +70,7 @@ def none_opened(session: Session) -> bool:
 def _openers(session: Session) -> set[int] | None:
     """The ids of the messages that opened items; None when unknown (memory off, or
     an item not flushed yet)."""
-    if not session.info.get(_ON) or any(isinstance(row, Item) for row in session.new):
+    if not session.info.get(_ON) or session.info.get(_PENDING):
         return None
     ids: set[int] | None = session.info.get(_IDS)
     if ids is None:

@@ -42,9 +42,12 @@ def remember(session: Session) -> None:
     session.info[_GIVEN] = set()
     session.info[_OURS] = ours
 
-    def added(_session: Session, row: object) -> None:
+    def added(adding: Session, row: object) -> None:
         if isinstance(row, Tag) and row not in ours:
             rows.pop(row.message_id, None)
+        elif isinstance(row, Message) and row.parent_id is not None:
+            # made with its parent (later changes are noted by _parent_given)
+            adding.info[_GIVEN].add(row.parent_id)
 
     def changed(flushed: Session, _context: object) -> None:
         for row in (*flushed.new, *flushed.deleted):
@@ -128,12 +131,10 @@ def may_have_replies(session: Session, message_id: int) -> bool:
     known: tuple[set[int], set[int]] | None = session.info.get(_PARENTS)
     if known is None or message_id not in known[0] or message_id in known[1]:
         return True
-    # Parents given since the last flush: by setting a row's parent_id (noted as it
-    # happens; scanning every changed row here cost a batch's length per message),
-    # or on a row not flushed yet.
-    if message_id in session.info.get(_GIVEN, ()):
-        return True
-    return any(isinstance(row, Message) and row.parent_id == message_id for row in session.new)
+    # Parents given since the last flush, noted as they were given (looking through
+    # every changed or pending row here cost a batch's length per message): a row
+    # added with a parent_id, or a parent_id set on a row.
+    return message_id in session.info.get(_GIVEN, ())
 
 
 @event.listens_for(Message.parent_id, "set")

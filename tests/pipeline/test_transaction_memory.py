@@ -11,8 +11,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from corrbot.consensus import openers
 from corrbot.db import transaction
-from corrbot.model import Issue, Message, Tag, Task
+from corrbot.model import Issue, Item, Message, Tag, Task
 from corrbot.pipeline import tag_rows, tagging
 from corrbot.runtime import Runtime
 from corrbot.understand import FoundTag
@@ -79,3 +80,29 @@ def test_tags_rewritten_before_a_flush_end_as_written(runtime: Runtime) -> None:
     with runtime.sessions() as session:
         stored = session.scalars(select(Tag).where(Tag.message_id == message.id).order_by(Tag.id))
         assert [row.key for row in stored] == held == ["a", "d"]
+
+
+def test_an_item_added_in_the_transaction_counts_before_its_flush(runtime: Runtime) -> None:
+    with transaction(runtime.sessions) as session:
+        posts = [Message(group_id=runtime.group_id, message_id=f"p{n}@x") for n in range(2)]
+        session.add_all(posts)
+        session.flush()
+        openers.remember(session)
+        assert openers.none_opened(session)
+        assert not openers.may_have_opened(session, posts[0].id)
+        now = datetime(2013, 10, 1, 9, 0)
+        item = Item(
+            group_id=runtime.group_id,
+            kind="proposal",
+            title="Add a mechanism",
+            message_id=posts[0].id,
+            opened_at=now,
+            closes_at=now,
+        )
+        session.add(item)  # not flushed: the memory must not answer "none"
+        assert not openers.none_opened(session)
+        assert openers.may_have_opened(session, posts[0].id)
+        session.flush()  # known from the flush on
+        assert not openers.none_opened(session)
+        assert openers.may_have_opened(session, posts[0].id)
+        assert not openers.may_have_opened(session, posts[1].id)
