@@ -11,7 +11,6 @@ which no attribution matches.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from itertools import compress, count
 
 from corrbot.understand import markers as m
@@ -58,13 +57,16 @@ def _by_first_letter(leads: tuple[str, ...]) -> str:
     rests: dict[str, list[str]] = {}
     for lead in leads:
         rests.setdefault(lead[0], []).append(lead[1:])
+    firsts = "".join(first + first.upper() for first in rests if first.isascii())
     branches = [
         f"[{first}{first.upper()}](?i:{'|'.join(rest)})"
         for first, rest in rests.items()
         if first.isascii()
     ]
     branches.append(f"(?=[^\\x00-\\x7f])(?i:{'|'.join(leads)})")
-    return "(?:" + "|".join(branches) + ")"
+    # re tries the branches one after the other: one class first rejects a letter
+    # no lead starts with in one step.
+    return f"(?=[{firsts}\\x80-\\U0010ffff])(?:" + "|".join(branches) + ")"
 
 
 _WORD = _by_first_letter(_LEADS)
@@ -76,12 +78,17 @@ _DASHED = "|".join(
 # _MOBILE_END), each read from the first non-blank character of the line on (no
 # branch starts with a blank, so the blanks need not be given back). Each branch
 # starts with what a line must start with to take it, which is faster.
+# A lead starts with a letter, never with a blank, ">", "*", "-", "(" or "<", so
+# the run of those before it is taken whole ("*+"): nothing to give back on the
+# removed lines of a patch ("-\t\tfoo"). For the same reason a second dash is the
+# first character after the first one and its blanks, ">" and "*", or no line of
+# dashes ("-- ", "--- Forwarded message ---") starts here.
 _MARKER_START = re.compile(
     r"\s*+(?:>"
-    rf"|-[\s>*\-]*(?:-(?:[\s*]*$|\s*(?i:{_DASHED}))|{_WORD})"
+    rf"|-(?:(?=[\s>*]*+-)[\s>*\-]*-(?:[\s*]*$|\s*(?i:{_DASHED}))|[\s>*\-]*+{_WORD})"
     rf"|\*[\s>*\-]*(?:--|\*\*|___|===|~~~|{_WORD})"
-    rf"|[(<][\s(<]*{_WORD}|___|===|~~~"
-    rf"|(?=[A-Za-z\x80-\U0010ffff])(?:[A-Za-z]{{1,12}}>|{_WORD}))"
+    rf"|[(<][\s(<]*+{_WORD}|___|===|~~~"
+    rf"|(?=[A-Za-z\x80-\U0010ffff])(?:[A-Za-z]{{1,12}}+>|{_WORD}))"
 )
 # The one mobile signature that may start with anything ends with this.
 _MOBILE_END = re.compile(r"mobile\s*$", re.IGNORECASE | re.MULTILINE)
@@ -94,22 +101,35 @@ _NEEDS = tuple(sorted({word for needs in m.ATTRIBUTION_NEEDS for word in needs} 
 def _searches(words: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     """A few patterns that together find each of ``words``, one pass over a text each.
 
-    Each starts with two literal characters, which re searches about as fast as
-    str.find, and words that share them ("said", "says") share the pass.
+    re skips to the next place a pattern's first, literal, character occurs about as
+    fast as str.find, and a pass costs much the same whatever that character: so
+    the words share as few passes as they can. Each is keyed on the first character
+    of some word that most of the others also contain before their last character
+    ("s": "said", "schrieb", "escreveu"); a word is found from its key on, and what
+    comes before the key is read back only when the next character is right.
     """
     searches: list[re.Pattern[str]] = []
     left = list(words)
     while left:
-        pairs = Counter(p for word in left for p in {word[i : i + 2] for i in range(len(word) - 1)})
-        pair = max(sorted(pairs), key=lambda p: (pairs[p], any(w.startswith(p) for w in left)))
-        ends = []
-        for word in (word for word in left if pair in word):
-            at = word.index(pair)
-            behind = f"(?<={re.escape(word[: at + 2])})" if at else ""
-            ends.append(behind + re.escape(word[at + 2 :]))
-        searches.append(re.compile(re.escape(pair) + "(?:" + "|".join(ends) + ")"))
-        left = [word for word in left if pair not in word]
+        key = max(sorted({word[0] for word in left}), key=lambda c: sum(_keyed(w, c) for w in left))
+        ends = [_after_key(word, key) for word in left if _keyed(word, key)]
+        searches.append(re.compile(re.escape(key) + "(?:" + "|".join(ends) + ")"))
+        left = [word for word in left if not _keyed(word, key)]
     return tuple(searches)
+
+
+def _keyed(word: str, key: str) -> bool:
+    return key in word[:-1] or word == key
+
+
+def _after_key(word: str, key: str) -> str:
+    """``word`` from its first ``key`` on, less the key (re checks it first)."""
+    at = word.index(key)
+    if at + 1 == len(word):
+        return ""
+    # A look behind is slower than a literal: it comes after the next character.
+    behind = f"(?<={re.escape(word[: at + 2])})" if at else ""
+    return re.escape(word[at + 1]) + behind + re.escape(word[at + 2 :])
 
 
 _SEARCHES = _searches(_NEEDS)
