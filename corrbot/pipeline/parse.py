@@ -28,9 +28,8 @@ from corrbot.pipeline.parse_bytes import parse_bytes
 from corrbot.pipeline.parse_headers import (
     charset_hint,
     display_text,
-    first_headers,
+    headers_and_view,
     message_ids,
-    mime_view,
     read_date,
     read_raw,
     sender_of,
@@ -99,8 +98,9 @@ def read_message(message: Message, data: bytes) -> tuple[EmailMessage, str | Non
 def read_parsed(message: Message, msg: EmailMessage) -> tuple[EmailMessage, str | None]:
     """``read_message`` of an already parsed mail."""
     defects: list[str] = []
-    # The headers read here, found in one pass over a mail's many headers.
-    heads = first_headers(msg, _READ)
+    # The headers read here, found in one pass over a mail's many headers, and the
+    # top level's MIME headers (what charset_hint and read_body read of it).
+    heads, view = headers_and_view(msg, _READ)
 
     def raw(name: str, hint: str | None = None) -> str | None:
         value = heads.get(name)
@@ -110,7 +110,6 @@ def read_parsed(message: Message, msg: EmailMessage) -> tuple[EmailMessage, str 
     if date_problem:
         defects.append(f"{date_problem}; the time received stands in")
     message.date = date or message.received_at
-    view = mime_view(msg)  # what charset_hint and read_body read of the top level
     hint = charset_hint(view)
     message.subject = display_text(raw("subject", hint))
     from_raw = raw("from", hint)

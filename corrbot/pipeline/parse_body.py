@@ -16,6 +16,7 @@ from email.message import Message as EmailMessage
 from typing import Any
 
 from corrbot.pipeline.parse_headers import clean, decode_words, header_text, mime_view
+from corrbot.pipeline.parse_mime import Mime, decoded_payload, mime_of, parts_of
 from corrbot.pipeline.parse_text import decode_bytes
 from corrbot.understand.html import html_to_text
 
@@ -43,11 +44,12 @@ def read_body(msg: EmailMessage) -> Body:
         part, group = stack.pop()
         # Every accessor below reads the part's MIME headers only: see mime_view.
         part = mime_view(part)
+        mime = mime_of(part)
         serial += 1
         body.defects.extend(type(d).__name__ for d in getattr(part, "defects", ()))
-        ctype = _safe(part.get_content_type, "application/octet-stream")
-        payload = part.get_payload()
-        if part.is_multipart() and isinstance(payload, list):
+        ctype = mime.content_type
+        payload = parts_of(part, mime)
+        if payload is not None:
             if ctype.startswith("message/"):
                 body.attachments.append(_forwarded(part, ctype, payload))
                 continue
@@ -60,12 +62,12 @@ def read_body(msg: EmailMessage) -> Body:
                 if isinstance(child, EmailMessage)
             )
             continue
-        filename = _filename(part)
-        disposition = _safe(part.get_content_disposition, None)
+        filename = _shown_name(mime.filename)
+        disposition = mime.disposition
         is_text = ctype in ("text/plain", "text/html") or ctype.startswith("multipart/")
-        data = _decoded(part, body)
+        data = _decoded(part, mime, body)
         if is_text and disposition != "attachment" and not filename:
-            text, defect = decode_bytes(data, _safe(part.get_content_charset, None))
+            text, defect = decode_bytes(data, mime.charset)
             if defect:
                 body.defects.append(f"body: {defect}")
             html = ctype == "text/html"
@@ -85,9 +87,9 @@ def _chosen(candidates: list[_Candidate]) -> list[str]:
     return [c.text for c in candidates if not c.html or c.group not in has_plain]
 
 
-def _decoded(part: EmailMessage, body: Body) -> bytes:
+def _decoded(part: EmailMessage, mime: Mime, body: Body) -> bytes:
     try:
-        data = part.get_payload(decode=True)
+        data = decoded_payload(part, mime)
     except Exception as exc:
         body.defects.append(f"body: undecodable transfer encoding ({type(exc).__name__})")
         return b""
@@ -97,7 +99,10 @@ def _decoded(part: EmailMessage, body: Body) -> bytes:
 
 
 def _filename(part: EmailMessage) -> str | None:
-    name = _safe(part.get_filename, None)
+    return _shown_name(_safe(part.get_filename, None))
+
+
+def _shown_name(name: str | None) -> str | None:
     if not name:
         return None
     return clean(decode_words(str(name)))[:300] or None

@@ -68,7 +68,8 @@ def _single_part(data: bytes) -> Message | None:
 def _blank_line(text: str) -> tuple[int, int]:
     """Where the header block ends and the body starts; (-1, -1) without a blank line."""
     lf = text.find("\n\n")
-    crlf = text.find("\n\r\n")
+    # A CRLF blank line counts only before the first LF one: no need to scan the body.
+    crlf = text.find("\n\r\n", 0, lf + 2) if lf >= 0 else text.find("\n\r\n")
     if crlf >= 0 and (lf < 0 or crlf < lf):
         return crlf, crlf + 3
     if lf >= 0:

@@ -18,7 +18,9 @@ from datetime import UTC, datetime
 from email.message import Message as EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 from functools import lru_cache
+from typing import Any
 
+from corrbot.pipeline.parse_mime import mime_of, parts_of
 from corrbot.pipeline.parse_text import decode_bytes
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([qQbB])\?([^?\s]*)\?=")
@@ -56,26 +58,12 @@ def raw_header(msg: EmailMessage, name: str, hint: str | None = None) -> str | N
     return None
 
 
-def first_headers(msg: EmailMessage, names: frozenset[str]) -> dict[str, object]:
-    """The raw value of the first header of each of ``names`` (lower case) present.
-
-    One pass over the headers for several names: a mailing-list message carries
-    dozens of headers, which each ``raw_header`` call lower-cases again.
-    """
-    found: dict[str, object] = {}
-    for key, value in msg.raw_items():
-        name = key.lower()
-        if name in names and name not in found:
-            found[name] = value
-    return found
-
-
 def read_raw(value: object, hint: str | None = None) -> str:
     """A raw header value (from ``raw_items``) as ``raw_header`` gives it."""
     text = str(value)
     if _has_surrogates(text):
         text = decode_bytes(text.encode("ascii", "surrogateescape"), None, hint)[0]
-    return _FOLD.sub(" ", text).strip()
+    return (_FOLD.sub(" ", text) if "\n" in text else text).strip()
 
 
 def mime_view(part: EmailMessage) -> EmailMessage:
@@ -87,9 +75,32 @@ def mime_view(part: EmailMessage) -> EmailMessage:
     calls per part. The view shares everything else with the part: its payload,
     and its defects list, so a defect noted while decoding lands on the part.
     """
+    headers = [item for item in part.raw_items() if item[0].lower() in _MIME]
+    if len(headers) == len(part):  # a view already (or as good as one): no copy needed
+        return part
+    return _view(part, headers)
+
+
+def headers_and_view(
+    msg: EmailMessage, names: frozenset[str]
+) -> tuple[dict[str, object], EmailMessage]:
+    """The raw value of the first header of each of ``names`` (lower case) present,
+    and ``mime_view(msg)``: one pass over a mail's dozens of headers for both."""
+    found: dict[str, object] = {}
+    mime: list[tuple[str, object]] = []
+    for item in msg.raw_items():
+        name = item[0].lower()
+        if name in names and name not in found:
+            found[name] = item[1]
+        if name in _MIME:
+            mime.append(item)
+    return found, _view(msg, mime)
+
+
+def _view(part: EmailMessage, headers: list[tuple[str, Any]]) -> EmailMessage:
     view = EmailMessage.__new__(type(part))
     vars(view).update(vars(part))
-    vars(view)["_headers"] = [item for item in part.raw_items() if item[0].lower() in _MIME]
+    vars(view)["_headers"] = headers
     return view
 
 
@@ -151,14 +162,13 @@ def charset_hint(msg: EmailMessage) -> str | None:
         if not isinstance(part, EmailMessage):
             return None
         view = mime_view(part)
-        try:
-            found = view.get_content_charset()
-        except Exception:  # malformed parameters: no guess
+        mime = mime_of(view)
+        if mime.charset_raised:  # malformed parameters: no guess
             return None
-        if found:
-            return str(found)
-        payload = view.get_payload()
-        part = payload[0] if isinstance(payload, list) and payload else None
+        if mime.charset:
+            return str(mime.charset)
+        payload = parts_of(view, mime)
+        part = payload[0] if payload else None
     return None
 
 
