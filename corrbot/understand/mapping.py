@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from corrbot.understand.directives import may_spell
 from corrbot.understand.keywords import may_hold
 
 MappingStatus = Literal["addressing", "partially", "not-addressing", "unknown"]
@@ -39,7 +40,8 @@ def has_mapping_lines(new_text: str) -> bool:
 def find_mapping(new_text: str) -> list[FoundMapping]:
     """Every mapping entry in the text, in order."""
     entries: list[FoundMapping] = []
-    if not may_hold(new_text, "mechanism"):  # most posts; entries open only there
+    # Most posts; entries open only there.
+    if not (may_hold(new_text, "mechanism") and may_spell(new_text, "mechanism")):
         return entries
     current: dict[str, str | None] | None = None
     for line in new_text.splitlines():
