@@ -22,7 +22,7 @@ whose matches all begin with letters (``literal_starts``) that string lacks.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 
 _Search = Callable[[str, int], re.Match[str] | None]
 
@@ -82,12 +82,43 @@ def loose_patterns(pattern: re.Pattern[str]) -> list[re.Pattern[str]] | None:
     parts = split_alternatives(pattern.pattern)
     if parts is None:
         return None
-    sources = list(dict.fromkeys(strip_leading_assertions(part) for part in parts))
+    sources = list(
+        dict.fromkeys(
+            source for part in parts for source in by_first_letter(strip_leading_assertions(part))
+        )
+    )
     try:
         # The pattern's flags include any inline global ones, "(?i)" at its start.
         return [re.compile(source, pattern.flags) for source in sources]
     except re.error:
         return None
+
+
+def by_first_letter(alternative: str) -> list[str]:
+    """``alternative`` as one alternative per first letter of the group it begins with.
+
+    A match of ``(?:a|b)rest`` is one of ``(?:a)rest`` or ``(?:b)rest`` at the same
+    place, so the matches of the parts start where the whole's do. ``re`` finds
+    a part whose branches share a letter (or more) by searching for that literal,
+    several times faster than it tries the whole at each of the letters.
+    """
+    if not alternative.startswith("(?:"):
+        return [alternative]
+    end = _group_end(alternative)
+    if end is None or alternative[end : end + 1] in _QUANTIFIERS:
+        return [alternative]
+    branches = split_alternatives(alternative[3 : end - 1])
+    if branches is None or not all(
+        branch[:1].isalpha() and branch[1:2] not in _QUANTIFIERS for branch in branches
+    ):
+        return [alternative]
+    groups: dict[str, list[str]] = {}
+    for branch in branches:
+        groups.setdefault(branch[0], []).append(branch)
+    if len(groups) == 1:
+        return [alternative]
+    rest = alternative[end:]
+    return [f"(?:{'|'.join(group)}){rest}" for group in groups.values()]
 
 
 def literal_starts(source: str) -> tuple[str, ...] | None:
@@ -135,11 +166,16 @@ class AltScanner:
         plain = not pattern.flags & (re.IGNORECASE | re.VERBOSE)
         self._starts = [literal_starts(each.pattern) if plain else None for each in loose or ()]
 
-    def finditer(self, text: str, where: str | None = None) -> Iterator[re.Match[str]]:
+    def start_strings(self) -> set[str]:
+        """Every string ``finditer`` may look for in ``where``."""
+        return {start for starts in self._starts if starts is not None for start in starts}
+
+    def finditer(self, text: str, where: Container[str] | None = None) -> Iterator[re.Match[str]]:
         """The matches of the pattern in ``text``, as ``pattern.finditer`` gives them.
 
         ``where``, when given, holds every string of letters that ``text`` holds
-        (the join of its ``token_chunks`` does, much shorter): an alternative
+        (the join of its ``token_chunks`` does, much shorter; or a container
+        that holds each of ``start_strings`` the text holds): an alternative
         whose literal starts it lacks cannot match, and is not searched for.
         """
         searches = self._searches

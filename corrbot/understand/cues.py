@@ -12,7 +12,7 @@ theme (see ``theme_of``), whatever the task's key.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from typing import NamedTuple
 
 from corrbot.understand.altscan import AltScanner, split_alternatives
@@ -41,7 +41,7 @@ class Cue(NamedTuple):
         """
         return any(map(text.__contains__, self.needs))
 
-    def finditer(self, text: str, where: str | None = None) -> Iterator[re.Match[str]]:
+    def finditer(self, text: str, where: Container[str] | None = None) -> Iterator[re.Match[str]]:
         """``pattern.finditer(text)``, by the scanner when there is one (which skips
         alternatives that cannot match, by ``where``: see AltScanner.finditer)."""
         if self.scanner is None:
@@ -228,6 +228,20 @@ THEMES: dict[str, tuple[Cue, ...]] = {
     ),
 }
 BODIES = (WEAK, re.compile(r"\b(?:" + _BODIES + r")\b"))  # on the original text
+# Wherever BODIES names a body, the lowered text holds one of these words with no
+# letter either side (a word of each name, the rarest in ordinary mail) or the
+# text one of BODY_MARKS (a name with a digit, a name that is a common word).
+# tests/understand/test_classifier_bounds.py checks each name; edit them with _BODIES.
+BODY_WORDS = (
+    *("icann", "itu", "ietf", "wipo", "oecd", "unesco", "unctad", "unodc", "interpol"),
+    *("europe", "rir", "rirs", "nro", "isoc", "society", "cert", "certs", "apec", "wto"),
+    *("rights", "rapporteur", "gac", "gnso", "ccnso", "london", "aawg", "study", "unicode"),
+    *("osce", "initiative", "icpen", "diplo", "african", "afnog", "euro", "afrinic"),
+    *("apnic", "arin", "lacnic", "ncc", "igf", "cstd", "iana", "verisign", "ntia", "udrp"),
+    *("trips", "convention", "budapest"),
+)
+BODY_MARKS = ("W3C", "FIRST")
+_check_needs(BODY_WORDS)
 
 
 def _by_first_letter(alternatives: str) -> str:

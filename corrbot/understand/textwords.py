@@ -3,13 +3,16 @@
 Deliberately small and deterministic. The stemmer only folds the inflections
 that matter for matching a message against a task title ("mechanisms",
 "addressing", "identified" → "mechanism", "address", "identifi"); it is not a
-linguistic stemmer and needs not be one.
+linguistic stemmer and needs not be one. ``ChunkBits`` tells which of a fixed
+set of strings, words and stems a text holds, by its token chunks.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Sequence
+from functools import lru_cache, reduce
+from operator import or_
 from typing import cast
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -141,3 +144,97 @@ def _content_stem(token: str) -> str | None:
     if token in STOP_WORDS or len(token) < 2:
         return None
     return stem(token)
+
+
+class ChunkBits:
+    """Which of some strings, words and stems a text holds, found chunk by chunk.
+
+    A string (of characters ``token_chunks`` keeps, no space) occurs in a text
+    exactly when it occurs in one of the text's token chunks, and a stem is in
+    ``stem_set`` of the text exactly when it is in that of one of its chunks. So a
+    text's answer is the union of its chunks' answers, and each distinct chunk is
+    looked at once: the same words come back message after message, and a lookup
+    costs less than one substring test over the text.
+
+    A word (letters) is told in a chunk that is the word, or that holds it and
+    more than letters: wherever the lowered text holds the word with no letter
+    either side (as after ``\\b``), since the characters around it then either
+    end the chunk or are kept in it and are not letters.
+
+    Bit i of the answer is ``strings[i]``'s, then come the words', then the stems'.
+    """
+
+    __slots__ = ("_bits", "_clues", "_limit", "_stem_bits", "_strings", "_words")
+
+    def __init__(
+        self,
+        strings: Sequence[str],
+        words: Sequence[str],
+        word_stems: Sequence[str],
+        limit: int,
+    ) -> None:
+        for string in strings:
+            if (
+                not string
+                or string.translate(_NOT_IN_TOKEN) != string
+                or any(char.isspace() for char in string)
+            ):
+                raise ValueError(f"a string that token chunks may not hold whole: {string!r}")
+        for word in words:
+            if not word.isalpha():
+                raise ValueError(f"a word must be letters: {word!r}")
+        self._strings = [(string, 1 << index) for index, string in enumerate(strings)]
+        self._words = [(word, 1 << index) for index, word in enumerate(words, len(strings))]
+        first = len(strings) + len(words)
+        self._stem_bits = {
+            word_stem: 1 << index for index, word_stem in enumerate(word_stems, first)
+        }
+        # A chunk without the clue of any stem holds none (see stem_clue); an
+        # empty clue, found everywhere, tells nothing.
+        clues = {stem_clue(word_stem) for word_stem in word_stems}
+        self._clues = None if "" in clues else sorted(clues)
+        self._bits: dict[str, int] = {}
+        self._limit = limit  # chunks remembered at most; all forgotten past it
+
+    def stem_bit(self, word_stem: str) -> int:
+        """The bit of ``word_stem`` in ``bits``' answer."""
+        return self._stem_bits[word_stem]
+
+    def bits(self, chunks: set[str]) -> int:
+        """The bits of what the text whose ``token_chunks`` are ``chunks`` holds."""
+        known = self._bits
+        new = chunks.difference(known)
+        if new:
+            if len(known) + len(new) > self._limit:
+                known.clear()
+                new = chunks
+            known.update(self._new_bits(new))
+        try:
+            return reduce(or_, map(known.__getitem__, chunks), 0)
+        except KeyError:  # forgotten meanwhile by another thread's call
+            return reduce(or_, self._new_bits(chunks).values(), 0)
+
+    def _new_bits(self, chunks: set[str]) -> dict[str, int]:
+        # Most strings occur in none of a text's new chunks: one test over them all
+        # leaves the few to look for chunk by chunk.
+        joined = " ".join(chunks)
+        strings = [(string, bit) for string, bit in self._strings if string in joined]
+        words = [(word, bit) for word, bit in self._words if word in joined]
+        clues = None if self._clues is None else [clue for clue in self._clues if clue in joined]
+        stem_bits = self._stem_bits
+        found = {}
+        for chunk in chunks:
+            bits = 0
+            for string, bit in strings:
+                if string in chunk:
+                    bits |= bit
+            if words:
+                letters = chunk.isalpha()
+                for word, bit in words:
+                    if word == chunk or (not letters and word in chunk):
+                        bits |= bit
+            if clues is None or any(map(chunk.__contains__, clues)):
+                for word_stem in chunk_stems({chunk}):
+                    bits |= stem_bits.get(word_stem, 0)
+            found[chunk] = bits
+        return found

@@ -28,6 +28,10 @@ CASES = [
     (r"mecanismos\s+existentes|\bgaps?\b|lack", "gaps mecanismos existentes gapsx blackgap lack"),
     (r"\binclud(?:e|es|ing)\b|\bincluyen\b", "excluding including includes incluyen"),
     (r"\b(?:merg|split)\w*", "emerging merged splitting resplit split"),
+    # A leading group searched for by first letter: "deal"/"dealing" share one.
+    (r"\b(?:deals?|dealing|works?|working)\s+(?:with|on)\b", "dealing with; works on; work onto"),
+    (r"\b(?:as\s+a\s+|a\s+|the\s+)(?:new|single)\b", "as a new; a single; the new; ta new"),
+    (r"(?:ab|b|ac)(?:c|)|x", "abc bc acc ab xb"),
     (r"^\s*gap\s*:", "gap: x\n  gap : y"),
     (r"(?m)^\s*gap\s*:|\bno\b", "gap: x\n  gap : no y"),
     (r"(?i)\bAB|\bcd", "ab AB xab cd CD"),
@@ -96,6 +100,20 @@ def test_split_and_strip() -> None:
     assert altscan.split_alternatives("a)|(b") is None
     assert altscan.strip_leading_assertions(r"(?<!x){2}a") == r"(?<!x){2}a"
     assert altscan.strip_leading_assertions(r"\B(?<=a)\bb") == "b"
+
+
+def test_by_first_letter() -> None:
+    assert altscan.by_first_letter(r"(?:deals?|dealing|works?|rate)\s+x") == [
+        r"(?:deals?|dealing)\s+x",
+        r"(?:works?)\s+x",
+        r"(?:rate)\s+x",
+    ]
+    # Left whole: one letter, a quantified group or first letter, no leading group.
+    for source in [r"(?:ab|ac)x", r"(?:a|b)?x", r"(?:a?|b)x", r"(?:\ba|b)x", "a|b", r"(?:a|b"]:
+        assert altscan.by_first_letter(source) == [source]
+    loose = altscan.loose_patterns(re.compile(r"\b(?:add|include)\b|\bno\b"))
+    assert loose is not None
+    assert [p.pattern for p in loose] == [r"(?:add)\b", r"(?:include)\b", r"no\b"]
 
 
 def test_random_patterns() -> None:
