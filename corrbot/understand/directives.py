@@ -13,31 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from corrbot.understand.keywords import lowered, may_hold
-
-# The characters other than themselves that re.I matches an ASCII letter with,
-# by that letter ("İ" and "ı" match "i", the Kelvin sign "k", "ſ" "s"). Lowering
-# shows none of them as that letter, and "İ" lowers to two characters.
-ASCII_FOLDS = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
-_FOLDING = "".join(ASCII_FOLDS.values())
-
-
-def may_spell(text: str, word: str) -> bool:
-    """``may_hold`` for the text it does not look at: False only when ``text`` is
-    not ASCII and no case-insensitive pattern spelling ``word`` (lowercase ASCII)
-    can match it.
-
-    Without the four characters of _FOLDING, a match shows its word in the lowered
-    text there too. Posts that are not ASCII are not rare (1,140 of the 10,000
-    linux-mips ones); each of their lines was tried by every reader.
-    """
-    return text.isascii() or _folds(text) or word in lowered(text)
-
-
-@lru_cache(maxsize=4)
-def _folds(text: str) -> bool:
-    # Each post's new text is asked about for six keywords in a row.
-    return any(char in text for char in _FOLDING)
+from corrbot.understand.keywords import may_hold
 
 
 def _lines(new_text: str, key: str, word: str) -> list[tuple[int, str]]:
@@ -46,7 +22,7 @@ def _lines(new_text: str, key: str, word: str) -> list[tuple[int, str]]:
     ``word`` is a word (lowercase ASCII) that every line ``key`` matches spells.
     """
     # Most posts: no line can match.
-    if ":" not in new_text or not (may_hold(new_text, word) and may_spell(new_text, word)):
+    if ":" not in new_text or not may_hold(new_text, word):
         return []
     pattern = re.compile(r"^\s*" + key + r"\s*:\s*(.*?)\s*$", re.I)
     found = []

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from corrbot.understand.directives import may_spell
 from corrbot.understand.keywords import may_hold
 
 MappingStatus = Literal["addressing", "partially", "not-addressing", "unknown"]
@@ -41,7 +40,7 @@ def find_mapping(new_text: str) -> list[FoundMapping]:
     """Every mapping entry in the text, in order."""
     entries: list[FoundMapping] = []
     # Most posts; entries open only there.
-    if not (may_hold(new_text, "mechanism") and may_spell(new_text, "mechanism")):
+    if not may_hold(new_text, "mechanism"):
         return entries
     current: dict[str, str | None] | None = None
     for line in new_text.splitlines():

@@ -17,9 +17,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from corrbot.understand.classifier import DEFAULT_THRESHOLD, TaskClassifier
-from corrbot.understand.directives import ASCII_FOLDS
+from corrbot.understand.keywords import ASCII_FOLDS, may_hold
 from corrbot.understand.keywords import lowered as lowered_text
-from corrbot.understand.keywords import may_hold
 from corrbot.understand.refs import FoundTag, IssueRef, TagSource, TaskRef
 
 __all__ = [

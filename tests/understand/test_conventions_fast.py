@@ -3,8 +3,9 @@
 find_position looks only at the lines that can hold a vote or a ``Position:``
 line when "\\n" is a text's only line boundary; the directives and mapping
 readers skip a text that is not ASCII when its lowered form lacks their keyword
-(directives.may_spell). Both are checked against the plain reading on the
-corpora of test_cue_needs.py and on lines written to hit every pattern edge.
+and it holds no character re.I matches with another letter (keywords.may_hold).
+Both are checked against the plain reading on the corpora of test_cue_needs.py
+and on lines written to hit every pattern edge.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 
 import pytest
 
-from corrbot.understand import directives, mapping, positions
+from corrbot.understand import directives, keywords, mapping, positions
 from corrbot.understand.conventions import read_conventions
 from tests.understand.test_cue_needs import _texts
 
@@ -102,15 +103,7 @@ def test_folding_characters_are_all_re_ignorecase_adds() -> None:
     others = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
     for letter in "abcdefghijklmnopqrstuvwxyz":
         found = "".join(re.findall(letter, others, re.I))
-        assert found == directives.ASCII_FOLDS.get(letter, ""), letter
-
-
-def test_may_spell() -> None:
-    assert directives.may_spell("Decision: B", "closes")  # ASCII: left to may_hold
-    assert directives.may_spell("Café\nDECISION: B", "decision")
-    assert not directives.may_spell("Café\nDecide: B", "decision")
-    assert directives.may_spell("Café\nDecide: B ı", "decision")  # "ı" matches "i"
-    assert directives.may_spell("Deciſion: B", "decision")
+        assert found == keywords.ASCII_FOLDS.get(letter, ""), letter
 
 
 WIDE = [
@@ -125,13 +118,13 @@ WIDE = [
 ]
 
 
-def test_readers_read_as_without_may_spell(
+def test_readers_read_non_ascii_posts_as_without_the_look(
     texts: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     wide = [*WIDE, *(text for text in texts if not text.isascii())]
     got = [read_conventions(text) for text in wide]
     for module in (directives, mapping):
-        monkeypatch.setattr(module, "may_spell", lambda text, word: True)
+        monkeypatch.setattr(module, "may_hold", lambda text, *words: True)
     for text, read in zip(wide, got, strict=True):
         assert read == read_conventions(text), text[:200]
     assert all(read.on_behalf_of for read in (got[0], got[5])) and got[1].decision

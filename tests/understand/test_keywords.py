@@ -65,7 +65,11 @@ def test_readers_read_as_without_the_look(
         ("Decision: B", True),
         ("DECISION: B", True),
         ("the decisions", True),
-        ("Deciſion: B", True),  # not ASCII: not looked at
+        ("Deciſion: B", True),  # "ſ" matches "s": not looked at
+        ("Café\nDECISION: B", True),
+        ("Café\nDecide: B", False),  # not ASCII, and nothing in it matches another letter
+        ("Café\nDecide: B ı", True),  # "ı" matches "i"
+        ("Tas\u212a and decision", True),
         ("Decide: B", False),
         ("", False),
     ],
