@@ -51,7 +51,7 @@ def read_body(msg: EmailMessage) -> Body:
         payload = parts_of(part, mime)
         if payload is not None:
             if ctype.startswith("message/"):
-                body.attachments.append(_forwarded(part, ctype, payload))
+                body.attachments.append(_forwarded(mime, payload))
                 continue
             child_group = serial if ctype == "multipart/alternative" else group
             # The parser only puts parts in a multipart's list; the isinstance also
@@ -98,31 +98,19 @@ def _decoded(part: EmailMessage, mime: Mime, body: Body) -> bytes:
     return str(data or "").encode("utf-8", "surrogateescape")
 
 
-def _filename(part: EmailMessage) -> str | None:
-    return _shown_name(_safe(part.get_filename, None))
-
-
 def _shown_name(name: str | None) -> str | None:
     if not name:
         return None
     return clean(decode_words(str(name)))[:300] or None
 
 
-def _forwarded(part: EmailMessage, ctype: str, payload: list[Any]) -> dict[str, Any]:
+def _forwarded(mime: Mime, payload: list[Any]) -> dict[str, Any]:
     inner = payload[0] if payload else None
     try:
         size = len(inner.as_bytes()) if isinstance(inner, EmailMessage) else 0
     except Exception:
         size = 0
-    name = _filename(part)
+    name = _shown_name(mime.filename)
     if name is None and isinstance(inner, EmailMessage):
         name = header_text(inner, "Subject")[:300] or None
-    return {"filename": name, "type": ctype, "size": size}
-
-
-def _safe(method: Any, default: Any) -> Any:
-    # Header accessors parse parameters and can trip over malformed ones.
-    try:
-        return method()
-    except Exception:
-        return default
+    return {"filename": name, "type": mime.content_type, "size": size}

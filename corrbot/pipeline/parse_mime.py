@@ -17,10 +17,10 @@ from email.policy import compat32
 from functools import lru_cache
 from typing import Any
 
-# What read_body takes for a content type it cannot read (see parse_body._safe).
+# What read_body takes for a content type it cannot read.
 UNREADABLE_TYPE = "application/octet-stream"
-# The transfer encodings get_payload(decode=True) decodes; it gives any other as is.
 _LONGEST = 2000  # characters of a header value remembered, at most
+# The transfer encodings get_payload(decode=True) decodes; it gives any other as is.
 _DECODED = frozenset({"quoted-printable", "base64", "x-uuencode", "uuencode", "uue", "x-uue"})
 
 
