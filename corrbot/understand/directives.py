@@ -21,8 +21,7 @@ def _lines(new_text: str, key: str, word: str) -> list[tuple[int, str]]:
 
     ``word`` is a word (lowercase ASCII) that every line ``key`` matches spells.
     """
-    # Most posts: no line can match.
-    if ":" not in new_text or not may_hold(new_text, word):
+    if ":" not in new_text or not may_hold(new_text, word):  # most posts: no line can match
         return []
     pattern = re.compile(r"^\s*" + key + r"\s*:\s*(.*?)\s*$", re.I)
     found = []

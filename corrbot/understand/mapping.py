@@ -39,8 +39,7 @@ def has_mapping_lines(new_text: str) -> bool:
 def find_mapping(new_text: str) -> list[FoundMapping]:
     """Every mapping entry in the text, in order."""
     entries: list[FoundMapping] = []
-    # Most posts; entries open only there.
-    if not may_hold(new_text, "mechanism"):
+    if not may_hold(new_text, "mechanism"):  # most posts; entries open only there
         return entries
     current: dict[str, str | None] | None = None
     for line in new_text.splitlines():

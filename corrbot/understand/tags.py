@@ -185,7 +185,7 @@ def _named_issues(text: str, lowered: str, issues: Sequence[IssueRef]) -> list[I
     """
     if not text.isascii():
         return [issue for issue in issues if _names_issue(text, lowered, None, issue)]
-    names = _issue_names(issues)
+    names = _names_of(tuple(issues))  # once per issue list
     # Only the words some name holds: collecting every word of the text as a set
     # took longer than the rest of the tagging.
     words = names.runs.intersection(lowered.translate(_NOT_WORD).split())
@@ -264,20 +264,6 @@ class _IssueNames(NamedTuple):
     runs: frozenset[str]  # the \w runs of every ASCII name
     by_key: dict[str, tuple[int, ...]]  # a run -> the issues (indexes) with a name keyed by it
     always: tuple[int, ...]  # issues with a name no word set rules out: not ASCII, or no \w
-
-
-def _issue_names(issues: Sequence[IssueRef]) -> _IssueNames:
-    # A worker reads every message against the same tuple: an identity test spares
-    # hashing its issues each time (a tuple of frozen values cannot change).
-    if _LAST_NAMES and _LAST_NAMES[0][0] is issues:
-        return _LAST_NAMES[0][1]
-    names = _names_of(tuple(issues))
-    if isinstance(issues, tuple):
-        _LAST_NAMES[:] = [(issues, names)]
-    return names
-
-
-_LAST_NAMES: list[tuple[tuple[IssueRef, ...], _IssueNames]] = []
 
 
 @lru_cache(maxsize=64)

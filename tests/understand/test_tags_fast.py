@@ -106,13 +106,13 @@ def test_named_issues_in_ascii_text_are_the_names_found(texts: list[str]) -> Non
 
 
 def test_issue_names_keys() -> None:
-    names = tags._issue_names(ISSUES)
+    names = tags._names_of(tuple(ISSUES))
     assert names.always == (2, 3)  # "!!" and "   " have no word; "café" is not ASCII
     assert names.by_key["spam"] == (0,)
     assert names.by_key["unsolicited"] == (0,)
     assert names.by_key["ipv6"] == (1,) and names.by_key["transition"] == (5,)  # the longest
     assert "and" not in names.by_key and "and" in names.runs
-    assert tags._issue_names(ISSUES) is names
+    assert tags._names_of(tuple(ISSUES)) is names
 
 
 def test_hash_issue_word_and_task_lines(texts: list[str]) -> None:
