@@ -15,6 +15,12 @@ from functools import lru_cache
 
 from corrbot.understand.keywords import may_hold
 
+# Each reader's key (lowercase: lines are matched ignoring case); conventions.py
+# calls the readers only for a text where a line begins with one of KEYS.
+_BEHALF, _ALTERNATIVE, _CLOSES, _DECISION = r"on\s+behalf\s+of", "alternative", "closes", "decision"
+_TAG, _UNTAG = "tags?", "untags?"
+KEYS = (_BEHALF, _ALTERNATIVE, _CLOSES, _DECISION, _TAG, _UNTAG)
+
 
 def _lines(new_text: str, key: str, word: str) -> list[tuple[int, str]]:
     """(index, value) of every ``KEY: value`` line, value stripped.
@@ -40,7 +46,7 @@ def _split(new_text: str) -> tuple[str, ...]:
 
 def on_behalf_of(new_text: str) -> str | None:
     """The organisation named on an ``On behalf of:`` line, if any (the first)."""
-    for _, value in _lines(new_text, r"on\s+behalf\s+of", "behalf"):
+    for _, value in _lines(new_text, _BEHALF, "behalf"):
         if value:
             return value
     return None
@@ -48,12 +54,12 @@ def on_behalf_of(new_text: str) -> str | None:
 
 def alternatives(new_text: str) -> list[str]:
     """The text of every ``Alternative:`` line, in order."""
-    return [value for _, value in _lines(new_text, "alternative", "alternative") if value]
+    return [value for _, value in _lines(new_text, _ALTERNATIVE, "alternative") if value]
 
 
 def closes(new_text: str) -> datetime.date | None:
     """The date of a ``Closes: YYYY-MM-DD`` line; ``None`` if absent or invalid."""
-    for _, value in _lines(new_text, "closes", "closes"):
+    for _, value in _lines(new_text, _CLOSES, "closes"):
         match = re.match(r"(\d{4}-\d{2}-\d{2})(?:$|[T\s])", value)
         if not match:
             return None
@@ -79,7 +85,7 @@ _CHOICE = re.compile(
 
 def decision(new_text: str) -> Decision | None:
     """A ``Decision: B`` or ``Decision: return`` line and the note that follows it."""
-    for index, value in _lines(new_text, "decision", "decision"):
+    for index, value in _lines(new_text, _DECISION, "decision"):
         match = _CHOICE.match(value)
         if not match:
             continue
@@ -103,10 +109,10 @@ class TagCorrection:
 
 def tag_correction(new_text: str) -> TagCorrection | None:
     """``Tag: b, #12`` and ``Untag: c`` lines; ``None`` when there are none."""
-    if not _lines(new_text, r"(?:un)?tags?", "tag"):
+    if not _lines(new_text, f"(?:{_TAG}|{_UNTAG})", "tag"):
         return None
     return TagCorrection(
-        _tokens(_lines(new_text, r"tags?", "tag")), _tokens(_lines(new_text, r"untags?", "untag"))
+        _tokens(_lines(new_text, _TAG, "tag")), _tokens(_lines(new_text, _UNTAG, "untag"))
     )
 
 

@@ -28,7 +28,10 @@ class FoundMapping:
     gap: str | None
 
 
-_LINE = re.compile(r"^\s*(mechanism|status|gap)\s*:\s*(.*?)\s*$", re.I)
+# The key of the line that opens an entry: conventions.py calls find_mapping only for
+# a text where a line begins with it.
+KEY = "mechanism"
+_LINE = re.compile(r"^\s*(" + KEY + r"|status|gap)\s*:\s*(.*?)\s*$", re.I)
 
 
 def has_mapping_lines(new_text: str) -> bool:
@@ -47,7 +50,7 @@ def find_mapping(new_text: str) -> list[FoundMapping]:
         if not match:
             continue
         key, value = match.group(1).lower(), match.group(2)
-        if key == "mechanism":
+        if key == KEY:
             if current is not None:
                 entries.append(_entry(current))
             name, _, body = value.partition(";")

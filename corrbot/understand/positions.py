@@ -73,8 +73,18 @@ def find_position(new_text: str) -> PositionReading:
     """Read the stance of a message's new text (see the module docstring)."""
     if not _newlines_only(new_text):
         return _read(new_text.splitlines())
-    found = [(number, line.strip(), position) for number, line, position in _line_votes(new_text)]
-    first = _first_sentence_line(enumerate(_newline_lines(new_text), start=1))
+    return position_at(new_text, _vote_starts(new_text))
+
+
+def position_at(text: str, starts: Iterable[int]) -> PositionReading:
+    """find_position of a text whose only line boundary is "\\n", trying only the lines
+    that begin at ``starts``: increasing offsets, each 0 or just after a "\\n", among
+    them every line a vote or a ``Position:`` line could be (others are harmless).
+    """
+    found = [
+        (number, line.strip(), position) for number, line, position in _line_votes(text, starts)
+    ]
+    first = _first_sentence_line(enumerate(_newline_lines(text), start=1))
     return _combined(found, first)
 
 
@@ -123,16 +133,24 @@ def _newlines_only(text: str) -> bool:
 # is a literal the regex engine finds by a fast search; the first line is matched
 # on its own. Most lines of a post, patches and logs among them, hold ":", "0" or
 # "1" somewhere, so the two full patterns were tried on nearly every line.
-_LINE_START = "[^\\S\\n]*(?:[+-]1|0|(?i:position))"
+# conventions.py looks for VOTE_KEYS with the other readers' keys.
+VOTE_KEYS = "[+-]1|0|position"
+_LINE_START = "[^\\S\\n]*(?i:" + VOTE_KEYS + ")"
 _FIRST_CANDIDATE = re.compile(_LINE_START)
 _CANDIDATE = re.compile("\\n" + _LINE_START)
 
 
-def _line_votes(text: str) -> Iterator[tuple[int, str, FoundPosition]]:
-    """(number, line, position) of each line ``_line_position`` reads, in order, in a
-    text whose only line boundary is "\\n"."""
+def _vote_starts(text: str) -> list[int]:
+    """Where the lines _line_position may read begin, in a text whose only line
+    boundary is "\\n"."""
     starts = [0] if _FIRST_CANDIDATE.match(text) else []
     starts += [match.start() + 1 for match in _CANDIDATE.finditer(text)]
+    return starts
+
+
+def _line_votes(text: str, starts: Iterable[int]) -> Iterator[tuple[int, str, FoundPosition]]:
+    """(number, line, position) of each line beginning at ``starts`` that
+    ``_line_position`` reads, in order (see position_at)."""
     number, counted = 1, 0
     for start in starts:
         number += text.count("\n", counted, start)
