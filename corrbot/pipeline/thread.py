@@ -95,8 +95,10 @@ def reference_chain(message: Message) -> list[str]:
 
 
 # session.info key of the rows _row found or made in this transaction, by Message-ID:
-# a series of replies names the same ancestors again and again.
+# a series of replies names the same ancestors again and again. None: preload_rows
+# looked and found no row (a parent not seen yet, for which _row makes a placeholder).
 _ROWS = "corrbot.thread.rows"
+_UNKNOWN = object()
 
 
 def remember_rows(session: Session) -> None:
@@ -109,11 +111,16 @@ def preload_rows(session: Session, group_id: int, message_ids: Iterable[str]) ->
 
     Returns the rows of these ids now known (found now or before).
     """
-    rows: dict[tuple[int, str], Message] | None = session.info.get(_ROWS)
+    rows: dict[tuple[int, str], Message | None] | None = session.info.get(_ROWS)
     if rows is None:
         return []
     given = {i for i in message_ids if i}
     wanted = sorted(i for i in given if (group_id, i) not in rows)
+    # Only the transaction's own _row makes a row for an id found missing here: on
+    # SQLite this transaction holds the write lock; on PostgreSQL a row committed
+    # meanwhile by another process makes _row's placeholder break the unique key, and
+    # the runner then processes the batch again, message by message.
+    rows.update(((group_id, i), None) for i in wanted)
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
         # Without their texts (loaded if ever read): threading and tagging need the
@@ -129,15 +136,17 @@ def preload_rows(session: Session, group_id: int, message_ids: Iterable[str]) ->
 
 
 def _row(session: Session, group_id: int, message_id: str) -> Message:
-    rows: dict[tuple[int, str], Message] | None = session.info.get(_ROWS)
-    found = rows.get((group_id, message_id)) if rows is not None else None
+    rows: dict[tuple[int, str], Message | None] | None = session.info.get(_ROWS)
+    held = rows.get((group_id, message_id), _UNKNOWN) if rows is not None else _UNKNOWN
+    found: Message | None = None
     # Only rows still in this session count (a row is never renamed; one deleted or
     # expunged since is looked up again). The session ends with its transaction.
-    if found is not None and found in session and found not in session.deleted:
-        return found
-    found = session.scalar(
-        select(Message).where(Message.group_id == group_id, Message.message_id == message_id)
-    )
+    if isinstance(held, Message) and held in session and held not in session.deleted:
+        return held
+    if held is not None:  # not known to be missing
+        found = session.scalar(
+            select(Message).where(Message.group_id == group_id, Message.message_id == message_id)
+        )
     if found is None:
         placeholder = {"group_id": group_id, "message_id": message_id, "placeholder": True}
         found = _insert(session, Message, placeholder)

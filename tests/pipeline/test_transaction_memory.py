@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from corrbot.consensus import openers
 from corrbot.db import transaction
 from corrbot.model import Issue, Item, Message, Tag, Task
-from corrbot.pipeline import tag_rows, tagging
+from corrbot.pipeline import tag_rows, tagging, thread
 from corrbot.runtime import Runtime
 from corrbot.understand import FoundTag
 
@@ -106,3 +106,37 @@ def test_an_item_added_in_the_transaction_counts_before_its_flush(runtime: Runti
         assert not openers.none_opened(session)
         assert openers.may_have_opened(session, posts[0].id)
         assert not openers.may_have_opened(session, posts[1].id)
+
+
+def test_an_id_found_missing_gets_its_placeholder_without_a_second_look(
+    runtime: Runtime,
+) -> None:
+    # preload_rows notes the Message-IDs it did not find; _row then makes their
+    # placeholders at once, and answers stored ones (and the placeholder made) from
+    # memory, with no query of its own.
+    with transaction(runtime.sessions) as session:
+        stored = Message(group_id=runtime.group_id, message_id="here@x")
+        session.add(stored)
+        session.flush()
+        thread.remember_rows(session)
+        found = thread.preload_rows(session, runtime.group_id, ["here@x", "gone@x"])
+        assert found == [stored]
+        selects: list[str] = []
+
+        def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+            if statement.lstrip().upper().startswith("SELECT"):
+                selects.append(statement)
+
+        engine = session.get_bind()
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            made = thread._row(session, runtime.group_id, "gone@x")
+            assert thread._row(session, runtime.group_id, "here@x") is stored
+            assert thread._row(session, runtime.group_id, "gone@x") is made
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
+        assert made.placeholder and made.id is not None
+        assert selects == []
+    with runtime.sessions() as session:
+        row = session.scalars(select(Message).where(Message.message_id == "gone@x")).one()
+        assert row.placeholder
