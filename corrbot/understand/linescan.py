@@ -4,15 +4,15 @@ Any other line is the sender's plain text whatever surrounds it, so ``_keep`` co
 runs of them unread. Judging every line with the markers themselves was what made
 reading a patch archive slow; the patterns here are cheaper and match every line a
 marker or an attribution could start on (and some more, which only cost time): one
-anchored pattern per line, and a few whole-text searches for the words without
-which no attribution matches.
+search over the text for line starts, which gives a run of plain quoted lines as
+one, and a few more for the words without which no attribution matches.
 """
 
 from __future__ import annotations
 
 import re
-from itertools import compress, count
 
+from corrbot.understand import keywords
 from corrbot.understand import markers as m
 
 # The words HEADER_FROM, FORWARD, MOBILE_SIGNATURE and DISCLAIMER_START can begin
@@ -83,13 +83,27 @@ _DASHED = "|".join(
 # removed lines of a patch ("-\t\tfoo"). For the same reason a second dash is the
 # first character after the first one and its blanks, ">" and "*", or no line of
 # dashes ("-- ", "--- Forwarded message ---") starts here.
-_MARKER_START = re.compile(
-    r"\s*+(?:>"
+_MARKER_AFTER_BLANKS = (
+    r"(?:>"
     rf"|-(?:(?=[\s>*]*+-)[\s>*\-]*-(?:[\s*]*$|\s*(?i:{_DASHED}))|[\s>*\-]*+{_WORD})"
     rf"|\*[\s>*\-]*(?:--|\*\*|___|===|~~~|{_WORD})"
     rf"|[(<][\s(<]*+{_WORD}|___|===|~~~"
     rf"|(?=[A-Za-z\x80-\U0010ffff])(?:[A-Za-z]{{1,12}}+>|{_WORD}))"
 )
+_MARKER_START = re.compile(r"\s*+" + _MARKER_AFTER_BLANKS)
+# A line quotes._keep drops as a plain quote (QUOTE, and not QUOTE again once
+# lstrip(" >*-") took its marks), read at a line start in the whole text: only
+# spaces before the first ">" (lstrip keeps a tab, and "\t> x" is a quote again),
+# and never a "\n" as a blank. tests/understand/test_newtext_runs.py holds it to
+# quotes' own test.
+_PLAIN = re.compile(r"(?= *>)[ >*\-]*+(?![^\S\n]*(?:>|[A-Za-z]{1,12}>(?!\S)))")
+# Over "\n" + text: the "\n" before a line _MARKER_START matches. Read from the
+# line's start, in a look-ahead, the marker pattern still matches (MULTILINE for its
+# "$"); where it runs on into the next line it may match more, which only costs
+# time, and the next "\n" is still there to find.
+_MARKED = re.compile(rf"\n(?=[^\S\n]*+{_MARKER_AFTER_BLANKS})", re.MULTILINE)
+# The "\n" that ends a run of plain quoted lines.
+_RUN_END = re.compile(rf"\n(?!{_PLAIN.pattern})")
 # The one mobile signature that may start with anything ends with this.
 _MOBILE_END = re.compile(r"mobile\s*$", re.IGNORECASE | re.MULTILINE)
 
@@ -144,20 +158,36 @@ _WRAPPED_NEED = re.compile(r"\n" + _WRAPPED_FIRST.pattern)
 _YEAR = re.compile(r"\d{4}")
 
 
-def suspects(text: str, lines: list[str], reach: int) -> list[int] | None:
-    """Indices, in order, of the lines that need judging (None: all of them).
+class Suspects(list[int]):
+    """Indices of the lines to judge, ascending; an index may come twice.
+
+    ``marked`` holds those a marker may start on: any other was picked only as the
+    possible first line of an attribution. ``runs`` maps the first line of each run
+    of plain quoted lines to the line after the run (the others need not be in the
+    list): all of them are dropped, decided once.
+    """
+
+    def __init__(self, marked: list[int], runs: dict[int, int]) -> None:
+        super().__init__(marked)
+        self.marked = set(marked)
+        self.runs = runs
+
+
+def suspects(text: str, lines: list[str], reach: int) -> Suspects | None:
+    """The lines that need judging (None: all of them).
 
     ``lines`` is ``text`` split at "\\n", each right-stripped; ``reach`` is the most
-    physical lines an attribution joins. An index may come twice.
+    physical lines an attribution joins.
     """
-    lowered = text.lower()
+    lowered = keywords.lowered(text)  # may_hold's, lowered once
     if len(lowered) != len(text):
         # A capital whose lowercase is longer ("İ"): offsets in the two would differ.
         return None
-    judged = list(compress(count(), map(_MARKER_START.match, lines)))
-    if not text.isascii() or "mobile" in lowered:
-        # On ASCII text IGNORECASE finds what lowercasing does; on other text it may not.
-        judged += _line_numbers(text, [hit.start() for hit in _MOBILE_END.finditer(text)])
+    marked, runs = _marked(text)
+    if keywords.may_hold(text, "mobile"):
+        # IGNORECASE without a literal to skip to tries every character.
+        marked += _line_numbers(text, [hit.start() for hit in _MOBILE_END.finditer(text)])
+    judged = Suspects(marked, runs)
     ends = _line_numbers(text, _attribution_words(text, lowered))
     judged += _attribution_starts(lines, ends, reach, None)
     if "@" in text:
@@ -165,6 +195,34 @@ def suspects(text: str, lines: list[str], reach: int) -> list[int] | None:
         judged += _attribution_starts(lines, ends, reach, _YEAR)
     judged.sort()  # sorted runs: merged in linear time
     return judged
+
+
+def _marked(text: str) -> tuple[list[int], dict[int, int]]:
+    """The lines _MARKER_START matches (and a few more), a run of plain quoted lines
+    as its first line, in order; and the runs (see Suspects).
+
+    One search over the text instead of a match per line: most lines are neither,
+    and most quoted lines come in runs.
+    """
+    padded = "\n" + text  # each line after a "\n", the first too
+    judged: list[int] = []
+    runs: dict[int, int] = {}
+    line = last = 0
+    hit = _MARKED.search(padded)
+    while hit:
+        at = hit.start()
+        line += padded.count("\n", last, at)
+        last = at
+        judged.append(line)
+        if not _PLAIN.match(padded, at + 1):
+            hit = _MARKED.search(padded, at + 1)
+            continue
+        end = _RUN_END.search(padded, at + 1)
+        last = end.start() if end else len(padded)
+        line += padded.count("\n", at, last)
+        runs[judged[-1]] = line
+        hit = _MARKED.search(padded, last)
+    return judged, runs
 
 
 def _attribution_words(text: str, lowered: str) -> list[int]:

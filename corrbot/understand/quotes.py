@@ -39,8 +39,6 @@ _CONVENTION = re.compile(
     re.IGNORECASE,
 )
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
-# QUOTE.match(line) and not QUOTE.match(line.lstrip(" >*-")), as one pattern.
-_PLAIN_QUOTE = re.compile(f"(?={m.QUOTE.pattern[1:]})(?![ >*\\-]*+{m.QUOTE.pattern[1:]})")
 _WORD = re.compile(r"\w")
 _MAX_ATTRIBUTION_LINES = 4
 _OPENER = re.compile(
@@ -78,27 +76,36 @@ def _has_fence_mark(text: str) -> bool:
 def _keep(lines: list[str], judged: Sequence[int], fenced: bool = True) -> list[str | None]:
     """Kept lines in order; ``None`` stands for a removed stretch.
 
-    Lines not in ``judged`` (ascending) are plain text: kept as they are. Without
-    ``fenced``, no line is a code fence.
+    Lines not in ``judged`` (ascending) are plain text: kept as they are, but for
+    the runs of plain quoted lines of linescan.Suspects. Without ``fenced``, no line
+    is a code fence.
     """
     out: list[str | None] = []
+    suspects = judged if isinstance(judged, linescan.Suspects) else None
+    runs = suspects.runs if suspects else {}
     has_text = False
     in_code = False
     i = 0
     for judge in judged:
         if judge < i:
-            continue  # taken with an earlier line
+            # Taken with an earlier line; if that was an attribution or a header
+            # block, a run of quoted lines may go on past it.
+            if runs.get(judge, 0) > i:
+                out.append(None)
+                i = runs[judge]
+            continue
         if judge > i:
             run = lines[i:judge]
             out += run
             has_text = has_text or any(run)
             i = judge
-        line = lines[i]
-        if not fenced and _PLAIN_QUOTE.match(line):
-            # The plain quoted line below, decided in one match: most judged lines.
+        if i in runs:
+            # Each of them would be dropped as a plain quoted line below; so many
+            # None are one to _tidy.
             out.append(None)
-            i += 1
+            i = runs[i]
             continue
+        line = lines[i]
         fence = fenced and _FENCE.match(line) is not None
         if fence:
             in_code = not in_code
@@ -111,13 +118,16 @@ def _keep(lines: list[str], judged: Sequence[int], fenced: bool = True) -> list[
             out.append("")
             i += 1
             continue
-        if m.QUOTE.match(line) and not m.QUOTE.match(line.lstrip(" >*-")):
+        # linescan picks most lines only as the possible start of an attribution:
+        # then none of the markers matches it (nor a quote, which its runs hold).
+        marked = suspects is None or i in suspects.marked
+        if marked and m.QUOTE.match(line) and not m.QUOTE.match(line.lstrip(" >*-")):
             # A plain quoted line: no attribution starts here (see _attribution),
-            # so the quote rule below drops it. Most lines of a reply; decided early.
+            # so the quote rule below drops it.
             out.append(None)
             i += 1
             continue
-        if line.startswith("+") and not m.MOBILE_SIGNATURE_ANY.match(line):
+        if marked and line.startswith("+") and not m.MOBILE_SIGNATURE_ANY.match(line):
             # A patch's added line: of the markers below, only a mobile signature can
             # start with "+" (none of the others, nor an attribution), so it is text.
             out.append(line)
@@ -133,6 +143,11 @@ def _keep(lines: list[str], judged: Sequence[int], fenced: bool = True) -> list[
                 i += span
                 continue
             return out
+        if not marked:
+            out.append(line)
+            has_text = True
+            i += 1
+            continue
         if m.QUOTE.match(line):
             out.append(None)
             i += 1
@@ -263,9 +278,10 @@ def _divider_ends_text(lines: list[str], i: int, judged: Sequence[int]) -> bool:
         line = lines[j]
         if not line.strip():
             continue
-        # A line linescan did not pick is plain: none of the three (and it is faster).
-        if _judged(judged, j) and (
-            m.QUOTE.match(line) or _attribution(lines, j) or _embedded_start(lines, j)
+        # A line linescan did not pick is plain: none of the three (and it is faster),
+        # but for the quoted lines of its runs.
+        if m.QUOTE.match(line) or (
+            _judged(judged, j) and (_attribution(lines, j) or _embedded_start(lines, j))
         ):
             break
         if _CONVENTION.match(line):
