@@ -252,16 +252,18 @@ def reinherit_children(
     seen = {parent_id}
     level = [parent_id]
     while level:
-        children = list(
-            session.scalars(
-                select(Message).where(
-                    Message.parent_id.in_(level),
-                    Message.placeholder.is_(False),
-                    Message.stage == "processed",
-                    Message.new_text.is_not(None),
+        children = tag_rows.replies(session, level)
+        if children is None:
+            children = list(
+                session.scalars(
+                    select(Message).where(
+                        Message.parent_id.in_(level),
+                        Message.placeholder.is_(False),
+                        Message.stage == "processed",
+                        Message.new_text.is_not(None),
+                    )
                 )
             )
-        )
         level = []
         for child in children:
             if child.id in seen or _has_own_tags(session, child.id):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from corrbot.consensus import openers
 from corrbot.db import transaction
@@ -140,3 +141,41 @@ def test_an_id_found_missing_gets_its_placeholder_without_a_second_look(
     with runtime.sessions() as session:
         row = session.scalars(select(Message).where(Message.message_id == "gone@x")).one()
         assert row.placeholder
+
+
+def _read_replies_query(session: Session, parents: list[int]) -> list[Message]:
+    query = select(Message).where(
+        Message.parent_id.in_(parents),
+        Message.placeholder.is_(False),
+        Message.stage == "processed",
+        Message.new_text.is_not(None),
+    )
+    return sorted(session.scalars(query), key=lambda row: row.id)
+
+
+def test_read_replies_are_found_as_a_flushed_query_finds_them(runtime: Runtime) -> None:
+    with transaction(runtime.sessions) as session:
+        rows = [
+            Message(group_id=runtime.group_id, message_id=f"r{n}@x", stage="processed")
+            for n in range(7)
+        ]
+        session.add_all(rows)
+        session.flush()
+        top, other, stored, moved, texted, read_now, unread = rows
+        stored.parent_id, stored.new_text = top.id, "stored reply"
+        moved.parent_id, moved.new_text = top.id, "stored, then moved away"
+        texted.parent_id = top.id  # stored without its text
+        session.flush()
+        tag_rows.remember(session)
+        session.flush()
+        no_flush: list[object] = []
+        event.listen(session, "before_flush", lambda *_: no_flush.append(1))
+        moved.parent_id = other.id
+        texted.new_text = "read in this transaction"
+        read_now.parent_id, read_now.new_text = top.id, "read in this transaction"
+        unread.parent_id = top.id  # no new text: not read yet
+        found = tag_rows.replies(session, [top.id, other.id])
+        assert no_flush == []
+        assert found == [stored, moved, texted, read_now]
+        assert found == _read_replies_query(session, [top.id, other.id])  # flushes now
+        assert tag_rows.replies(session, [other.id]) == [moved]
