@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, orm_insert_sentinel
 
 from corrbot.db import Base
 
@@ -101,6 +101,11 @@ class Tag(Base):
     confidence: Mapped[float] = mapped_column(default=1.0)
     # A coordinator's Untag keeps the row (and its source) but turns it off.
     active: Mapped[bool] = mapped_column(default=True)
+    # Numbers a flush's new rows so that one INSERT ... RETURNING can store them all
+    # and match the ids returned to them: SQLite cannot promise RETURNING's order,
+    # so without it SQLAlchemy inserts each row by itself (an import writes a Tag
+    # row for most messages; migration 0003). Never read.
+    _sentinel: Mapped[int | None] = orm_insert_sentinel()
 
 
 class ImapState(Base):

@@ -179,3 +179,27 @@ def test_read_replies_are_found_as_a_flushed_query_finds_them(runtime: Runtime) 
         assert found == [stored, moved, texted, read_now]
         assert found == _read_replies_query(session, [top.id, other.id])  # flushes now
         assert tag_rows.replies(session, [other.id]) == [moved]
+
+
+def test_a_flush_stores_its_new_tags_in_one_insert(rt: Runtime) -> None:
+    # Tag._sentinel: without it SQLite's flush inserts every new tag by itself.
+    with transaction(rt.sessions) as session:
+        message = Message(group_id=rt.group_id, message_id="many@x")
+        session.add(message)
+        session.flush()
+        inserts: list[str] = []
+
+        def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+            if statement.lstrip().upper().startswith("INSERT INTO TAG"):
+                inserts.append(statement)
+
+        engine = session.get_bind()
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            tagging.write_tags(session, message.id, _tags("a", "b", "c", "d"))
+            session.flush()
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
+        rows = tag_rows.rows_of(session, message.id)
+        assert len(inserts) == 1
+        assert [row.key for row in sorted(rows, key=lambda row: row.id)] == ["a", "b", "c", "d"]
