@@ -14,12 +14,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from typing import NamedTuple
 
 from corrbot.understand.classifier import DEFAULT_THRESHOLD, TaskClassifier
-from corrbot.understand.keywords import ASCII_FOLDS, may_hold
+
+# The plain issue-name finding, which the tests reach through this module.
+from corrbot.understand.issuenames import (
+    _name_finder,  # noqa: F401
+    _named_issues,  # noqa: F401
+    _names_of,  # noqa: F401
+    named_issues,
+)
 from corrbot.understand.keywords import lowered as lowered_text
+from corrbot.understand.keywords import may_hold
 from corrbot.understand.refs import FoundTag, IssueRef, TagSource, TaskRef
+from corrbot.understand.textwords import token_chunks
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -54,8 +62,6 @@ _ISSUE_WORD = re.compile(
 # with the set of characters re.I matches "i" with, which the regex engine scans
 # for fast, where a case-insensitive pattern is tried at every position.
 _ISSUE_ANY_CASE = re.compile("[iI\u0130\u0131](?i:ssue)")
-# str.translate table: each ASCII character that \w does not match becomes a space.
-_NOT_WORD = "".join(c if re.match(r"\w", c) else " " for c in map(chr, range(128)))
 
 
 def find_tags(
@@ -92,7 +98,9 @@ def own_tags(
         for number in _explicit_issue_numbers(haystack, lowered):
             if number in known:
                 add("issue", str(number), "explicit")
-        for issue in _named_issues(haystack, lowered, issues):
+        # The new text's token chunks, which the classifier reads too.
+        chunks = token_chunks(lowered_text(new_text))
+        for issue in named_issues(haystack, lowered, issues, subject, chunks):
             add("issue", str(issue.number), "title")
     return found
 
@@ -174,121 +182,6 @@ def _issue_words(text: str, lowered: str) -> Iterator[re.Match[str]]:
         if match:
             yield match
         start = lowered.find("issue", match.end() if match else start + 1)
-
-
-def _named_issues(text: str, lowered: str, issues: Sequence[IssueRef]) -> list[IssueRef]:
-    """The issues ``text`` names by title or alias, in list order.
-
-    ``lowered`` is ``text.lower()``. In ASCII text, only the issues that have a name
-    whose longest word is a word of the text, or a name the words cannot rule out,
-    are looked at.
-    """
-    if not text.isascii():
-        return [issue for issue in issues if _names_issue(text, lowered, None, issue)]
-    names = _names_of(tuple(issues))  # once per issue list
-    # Only the words some name holds: collecting every word of the text as a set
-    # took longer than the rest of the tagging.
-    words = names.runs.intersection(lowered.translate(_NOT_WORD).split())
-    candidates = set(names.always)
-    for word in words:
-        candidates.update(names.by_key.get(word, ()))
-    return [
-        issues[index]
-        for index in sorted(candidates)
-        if _names_issue(text, lowered, words, issues[index])
-    ]
-
-
-def _names_issue(text: str, lowered: str, words: frozenset[str] | None, issue: IssueRef) -> bool:
-    """Whether ``text`` names ``issue`` by its title or an alias.
-
-    ``lowered`` is ``text.lower()``; ``words``, when ``text`` is all ASCII, holds
-    every lowercased \\w run of the text that is one of a name's (else None).
-    """
-    for name in (issue.title, *issue.aliases):
-        if not name:
-            continue
-        finder = _name_finder(name)
-        if words is not None and finder.runs is not None:
-            # Between ASCII name and ASCII text, ignoring case is ASCII case only:
-            # where the pattern matches, each \w run of the name is a whole \w run
-            # of the text (and its longest word is in the lowered text, so the
-            # test below would pass). Set lookups spare that test and most scans.
-            if not finder.runs <= words:
-                continue
-        elif finder.needle not in lowered:
-            # A name's longest word must occur somewhere: a substring test is far
-            # cheaper than a word-boundary regex scan of a long text, per issue.
-            # Other text keeps this test: under re.I "ſ" matches "s" and "ı" "i",
-            # so word sets could miss what the pattern finds.
-            continue
-        if finder.pattern.search(text):
-            return True
-    return False
-
-
-class _NameFinder(NamedTuple):
-    needle: str  # the name's longest word, lowercased
-    runs: frozenset[str] | None  # its lowercased \w runs, when the name is ASCII
-    pattern: re.Pattern[str]
-
-
-@lru_cache(maxsize=4096)
-def _name_finder(name: str) -> _NameFinder:
-    # Once per name, not once per message and issue.
-    needle = max(name.lower().split(), key=len, default="")
-    runs = frozenset(name.lower().translate(_NOT_WORD).split()) if name.isascii() else None
-    return _NameFinder(needle, runs, _name_pattern(name.split()))
-
-
-def _name_pattern(words: list[str]) -> re.Pattern[str]:
-    """Whole words, any whitespace between them, case-insensitive."""
-    escaped = [re.escape(word) for word in words]
-    if not words or not words[0][0].isascii():
-        return re.compile(r"(?<!\w)" + r"\s+".join(escaped) + r"(?!\w)", re.I)
-    # The same pattern, beginning with the set its first character matches: the
-    # regex engine scans for a set fast, where a case-insensitive pattern, or one
-    # that begins with a look back, is tried at every position (5x slower over the
-    # names found in the linux-mips posts that are not ASCII). The look back,
-    # checked after that character, sees the one before it.
-    first = words[0][0]
-    if first.isalpha():
-        first = f"[{first.lower()}{first.upper()}{ASCII_FOLDS.get(first.lower(), '')}]"
-    else:
-        first = re.escape(first)
-    rest = r"\s+".join([re.escape(words[0][1:]), *escaped[1:]])
-    return re.compile(f"{first}(?<!\\w{first})(?i:{rest})(?!\\w)")
-
-
-class _IssueNames(NamedTuple):
-    runs: frozenset[str]  # the \w runs of every ASCII name
-    by_key: dict[str, tuple[int, ...]]  # a run -> the issues (indexes) with a name keyed by it
-    always: tuple[int, ...]  # issues with a name no word set rules out: not ASCII, or no \w
-
-
-@lru_cache(maxsize=64)
-def _names_of(issues: tuple[IssueRef, ...]) -> _IssueNames:
-    runs: set[str] = set()
-    by_key: dict[str, list[int]] = {}
-    always: list[int] = []
-    for index, issue in enumerate(issues):
-        for name in (issue.title, *issue.aliases):
-            finder = _name_finder(name) if name else None
-            if finder is None:
-                continue  # an empty name names nothing
-            if not finder.runs:
-                always.append(index)
-                continue
-            runs |= finder.runs
-            # A name matches only where all its runs are words of the text; its
-            # longest (usually its rarest) stands for them.
-            key = max(sorted(finder.runs), key=len)
-            by_key.setdefault(key, []).append(index)
-    return _IssueNames(
-        frozenset(runs),
-        {key: tuple(dict.fromkeys(found)) for key, found in by_key.items()},
-        tuple(dict.fromkeys(always)),
-    )
 
 
 @lru_cache(maxsize=64)

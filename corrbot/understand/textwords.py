@@ -10,7 +10,7 @@ set of strings, words and stems a text holds, by its token chunks.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from functools import lru_cache, reduce
 from operator import or_
 from typing import cast
@@ -92,7 +92,8 @@ def stem_set(text: str) -> set[str]:
     return chunk_stems(token_chunks(text.lower()))
 
 
-def token_chunks(lowered: str) -> set[str]:
+@lru_cache(maxsize=4)
+def token_chunks(lowered: str) -> frozenset[str]:
     """The distinct chunks of a lowered text that hold its tokens, and every letter.
 
     A token holds no whitespace and none of the ASCII characters ``_NOT_IN_TOKEN``
@@ -100,12 +101,14 @@ def token_chunks(lowered: str) -> set[str]:
     whitespace-separated chunks once they are spaces. The same goes for any string
     of letters (``str.isalpha``): it occurs in ``lowered`` exactly when it occurs in
     one of the chunks, so in their join by spaces, which is several times shorter
-    than a patch or a long thread. The translation, the split and the set run in C.
+    than a patch or a long thread. The translation, the split and the set run in C;
+    the split is most of the time the tagging of a patch takes, so a post's chunks
+    are made once for its readers (the issue names of tags.py, the classifier).
     """
-    return set(lowered.translate(_NOT_IN_TOKEN).split())
+    return frozenset(lowered.translate(_NOT_IN_TOKEN).split())
 
 
-def chunk_stems(chunks: set[str]) -> set[str]:
+def chunk_stems(chunks: Set[str]) -> set[str]:
     """``stem_set`` of the text whose ``token_chunks`` are ``chunks``."""
     found = set(map(_content_stem, _token_set(chunks)))
     found.discard(None)
@@ -123,7 +126,7 @@ def stem_clue(word_stem: str) -> str:
     return "" if "'" in clue else clue
 
 
-def _token_set(chunks: set[str]) -> set[str]:
+def _token_set(chunks: Set[str]) -> set[str]:
     """``set(_TOKEN.findall(lowered))`` from the ``token_chunks`` of ``lowered``.
 
     A chunk of letters only (``str.isalpha``) is one whole token, and only the rest
@@ -200,7 +203,7 @@ class ChunkBits:
         """The bit of ``word_stem`` in ``bits``' answer."""
         return self._stem_bits[word_stem]
 
-    def bits(self, chunks: set[str]) -> int:
+    def bits(self, chunks: frozenset[str]) -> int:
         """The bits of what the text whose ``token_chunks`` are ``chunks`` holds."""
         known = self._bits
         new = chunks.difference(known)
@@ -214,7 +217,7 @@ class ChunkBits:
         except KeyError:  # forgotten meanwhile by another thread's call
             return reduce(or_, self._new_bits(chunks).values(), 0)
 
-    def _new_bits(self, chunks: set[str]) -> dict[str, int]:
+    def _new_bits(self, chunks: frozenset[str]) -> dict[str, int]:
         # Most strings occur in none of a text's new chunks: one test over them all
         # leaves the few to look for chunk by chunk.
         joined = " ".join(chunks)
