@@ -22,51 +22,62 @@ QUOTE = re.compile(r"^\s*(?:>|[A-Za-z]{1,12}>(?=\s|$))")
 # something" out (a date or an address is also required for multi-line joins).
 _EDGE_L = r"^[\s>*\-]*"
 _EDGE_R = r"[\s.:：>*\-]*$"
+# What _EDGE_R takes of an ASCII line.
+_EDGE_R_ASCII = ".:>*-" + "".join(filter(str.isspace, map(chr, range(128))))
 # The end of the date-then-address pattern below, from the "@" of the address on.
 _ADDRESS_FROM_AT = r"@[^@<>\s]+\.[^@<>\s]+>:?"
 # Each pattern with the words it cannot match without (any one of them, in the
-# lowercased line), so that a line is tried only against patterns that can match.
-_ATTRIBUTION_SPECS: tuple[tuple[tuple[str, ...], str], ...] = (
+# lowercased line) and, when it ends on a word, the words it can end on (before
+# _EDGE_R; none: it ends on anything), so that a line is tried only against
+# patterns that can match. Where the verb ends the line, ".+" rather than ".+?"
+# finds it from the end in a few steps (both match the same lines).
+_ATTRIBUTION_SPECS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     # English: "On <date>, <who> wrote:", "At 6/16/2016 08:32 PM, you wrote:"
-    (("wrote", "writes", "said", "says"), r"(?:on|at)\s.+?\b(?:wrote|writes|said|says)"),
-    (("writes",), r"in message\s.+?\bwrites"),
-    (("wrote",), r".+?\bwrote\s+on\s.+"),
-    (("wrote",), r".+@[\w.-]+\.\w{2,}\b.*\bwrote"),
-    (("wrote", "schrieb"), r".+\svia\s.+\s(?:wrote|schrieb)"),
+    (
+        ("wrote", "writes", "said", "says"),
+        ("wrote", "writes", "said", "says"),
+        r"(?:on|at)\s.+\b(?:wrote|writes|said|says)",
+    ),
+    (("writes",), ("writes",), r"in message\s.+\bwrites"),
+    (("wrote",), (), r".+?\bwrote\s+on\s.+"),
+    (("wrote",), ("wrote",), r".+@[\w.-]+\.\w{2,}\b.*\bwrote"),
+    (("wrote", "schrieb"), ("wrote", "schrieb"), r".+\svia\s.+\s(?:wrote|schrieb)"),
     # A name alone, at most four words: "Alice wrote:", "Jean-Luc Dupont a écrit :"
     # (quotes.py asks that quoted lines follow; longer is prose: "I agree with
     # what Alice wrote:")
     (
         ("wrote", "écrit", "escribió", "escreveu", "schrieb", "написал"),
+        ("wrote", "écrit", "escribió", "escreveu", "schrieb", "написал", "написала"),
         r"(?:[\w.'’-]+\s+){0,3}[\w.'’-]+\s+(?:wrote|a\s+écrit|escribió|escreveu|schrieb|"
         r"написала?)\s*[:：]",
     ),
     # French, Spanish, Portuguese, Italian, Dutch
-    (("écrit", "a dit"), r"le\s.+?\b(?:a\s+écrit|nous\s+a\s+dit)"),
-    (("escribió",), r"(?:el|on)\s.+?\bescribió"),
-    (("escreveu",), r"em\s.+?\bescreveu"),
-    (("scritto",), r"il\s.+?\bha\s+scritto"),
-    (("geschreven", "schreef"), r"op\s.+?\b(?:het\s+volgende\s+geschreven|schreef.*)"),
+    (("écrit", "a dit"), ("écrit", "dit"), r"le\s.+\b(?:a\s+écrit|nous\s+a\s+dit)"),
+    (("escribió",), ("escribió",), r"(?:el|on)\s.+\bescribió"),
+    (("escreveu",), ("escreveu",), r"em\s.+\bescreveu"),
+    (("scritto",), ("scritto",), r"il\s.+\bha\s+scritto"),
+    (("geschreven", "schreef"), (), r"op\s.+?\b(?:het\s+volgende\s+geschreven|schreef.*)"),
     # German, Scandinavian, Polish
-    (("schrieb",), r"am\s.+?\b(?:schrieb.*|geschrieben|schrieben\s+sie)"),
-    (("schrieb",), r".+\bschrieb\s+am\s.+"),
-    (("skrev",), r"(?:den|søn\.|man\.|tir\.|ons\.|tor\.|fre\.|lør\.)\s.+\bskrev\b.*"),
-    (("napisał",), r"(?:dnia|dňa)?.*\d.+\bnapisał(?:\(a\))?"),
+    (("schrieb",), (), r"am\s.+?\b(?:schrieb.*|geschrieben|schrieben\s+sie)"),
+    (("schrieb",), (), r".+\bschrieb\s+am\s.+"),
+    (("skrev",), (), r"(?:den|søn\.|man\.|tir\.|ons\.|tor\.|fre\.|lør\.)\s.+\bskrev\b.*"),
+    (("napisał",), (), r"(?:dnia|dňa)?.*\d.+\bnapisał(?:\(a\))?"),
     # Russian, Ukrainian
-    (("написал", "пише", "писал"), r".*\d.+\b(?:написал|написала|написал\(а\)|пише|писал)"),
+    (("написал", "пише", "писал"), (), r".*\d.+\b(?:написал|написала|написал\(а\)|пише|писал)"),
     # Chinese: "在 2016年12月12日，… 写道：" and Traditional "寫道"
-    (("写道", "寫道"), r"在.+(?:写道|寫道)"),
-    (("写道", "寫道"), r".+于.+(?:写道|寫道)"),
+    (("写道", "寫道"), (), r"在.+(?:写道|寫道)"),
+    (("写道", "寫道"), (), r".+于.+(?:写道|寫道)"),
     # Arabic: "في <date>، كتب <who>:"
-    (("كتب",), r"في\s.+\s?كتب.*"),
-    (("كتب",), r".+\s?كتب\s?:"),
+    (("كتب",), (), r"في\s.+\s?كتب.*"),
+    (("كتب",), (), r".+\s?كتب\s?:"),
     # Date then sender address, with no verb (Gmail in some locales):
     # "2015-10-18 0:17 GMT+03:00 Matt <m@x.org>:", "2013/7/20 sam <s@x.org>"
-    (("@",), r".*\d{4}.{1,80}<\s*[^@<>\s]+" + _ADDRESS_FROM_AT),
-    (("gmt",), r"20\d\d-\d\d-\d\d \d\d?:\d\d GMT[+-]\d\d:\d\d [\w\s]+"),
+    (("@",), (), r".*\d{4}.{1,80}<\s*[^@<>\s]+" + _ADDRESS_FROM_AT),
+    (("gmt",), (), r"20\d\d-\d\d-\d\d \d\d?:\d\d GMT[+-]\d\d:\d\d [\w\s]+"),
 )
-ATTRIBUTION = [re.compile(_EDGE_L + p + _EDGE_R, _I) for _, p in _ATTRIBUTION_SPECS]
-ATTRIBUTION_NEEDS = [needs for needs, _ in _ATTRIBUTION_SPECS]
+ATTRIBUTION = [re.compile(_EDGE_L + p + _EDGE_R, _I) for _, _, p in _ATTRIBUTION_SPECS]
+ATTRIBUTION_NEEDS = [needs for needs, _, _ in _ATTRIBUTION_SPECS]
+_ENDS = [ends for _, ends, _ in _ATTRIBUTION_SPECS]
 # A line that can close that pattern, found in a whole text: "@" is the only word
 # it needs, too common to look for alone (see linescan.py).
 ADDRESS_END = re.compile(_ADDRESS_FROM_AT + _EDGE_R, _I | re.MULTILINE)
@@ -77,12 +88,30 @@ _NEEDED_BY: tuple[tuple[str, tuple[int, ...]], ...] = tuple(
     (word, tuple(i for i, needs in enumerate(ATTRIBUTION_NEEDS) if word in needs))
     for word in dict.fromkeys(word for needs in ATTRIBUTION_NEEDS for word in needs)
 )
+_ASCII_NEEDED_BY = tuple((word, needed_by) for word, needed_by in _NEEDED_BY if word.isascii())
 
 
-def attribution_match(line: str) -> bool:
-    """Whether any ATTRIBUTION pattern matches, trying only those whose words occur."""
-    lowered = line.lower()
-    tried = {i for word, needed_by in _NEEDED_BY if word in lowered for i in needed_by}
+def attribution_match(line: str, lowered: str | None = None) -> bool:
+    """Whether any ATTRIBUTION pattern matches, trying only those whose words occur.
+
+    ``lowered`` is ``line.lower()``, when the caller has it.
+    """
+    if lowered is None:
+        lowered = line.lower()
+    if not line.isascii():
+        tried = {i for word, needed_by in _NEEDED_BY if word in lowered for i in needed_by}
+        return any(ATTRIBUTION[i].match(line) for i in sorted(tried))
+    # Lowering an ASCII line shows what IGNORECASE matches in it: a pattern that
+    # ends on a word matches only if the line ends on it. Most lines an attribution
+    # is extended over ("…, X wrote: > text") end on another.
+    end = lowered.rstrip(_EDGE_R_ASCII)
+    tried = {
+        i
+        for word, needed_by in _ASCII_NEEDED_BY
+        if word in lowered
+        for i in needed_by
+        if not _ENDS[i] or end.endswith(_ENDS[i])
+    }
     return any(ATTRIBUTION[i].match(line) for i in sorted(tried))
 
 
@@ -98,9 +127,10 @@ _YEAR_THEN_ADDRESS = re.compile(r"\d{4}.{0,100}@")
 ATTRIBUTION_HINT = re.compile(ATTRIBUTION_WORDS.pattern + r"|\d{4}.{0,100}@", _I)
 
 
-def attribution_hint(line: str) -> bool:
-    """``ATTRIBUTION_HINT.search(line)``, but several times faster."""
-    if ATTRIBUTION_WORDS.search(line.lower()):
+def attribution_hint(line: str, lowered: str | None = None) -> bool:
+    """``ATTRIBUTION_HINT.search(line)``, but several times faster (``lowered`` is
+    ``line.lower()``, when the caller has it)."""
+    if ATTRIBUTION_WORDS.search(line.lower() if lowered is None else lowered):
         return True
     return "@" in line and _YEAR_THEN_ADDRESS.search(line) is not None
 

@@ -221,7 +221,8 @@ def _attribution(lines: list[str], i: int) -> int:
 
 def _matches(line: str) -> bool:
     # One cheap search first: most lines name no verb of writing and no address.
-    return m.attribution_hint(line) and m.attribution_match(line)
+    lowered = line.lower()
+    return m.attribution_hint(line, lowered) and m.attribution_match(line, lowered)
 
 
 def _ends_sentence(text: str) -> bool:
