@@ -125,7 +125,7 @@ def read_parsed(message: Message, msg: EmailMessage) -> tuple[EmailMessage, str 
     message.text_body = body.text
     message.attachments = body.attachments
     message.defects = [*defects, *body.defects][:MAX_DEFECTS]
-    if not msg.keys():
+    if not len(msg):
         return msg, "not an email: no header lines found"
     if not addr:
         return msg, "no sender: the From header is missing or names no address"

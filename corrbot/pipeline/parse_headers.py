@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import Message as EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 from functools import lru_cache
@@ -31,6 +31,15 @@ _HIDDEN = re.compile(r"corrbotword(\d+)x")
 _FOLD = re.compile(r"\r?\n[ \t]*")
 # The only headers the standard library's MIME accessors read (see mime_view).
 _MIME = frozenset({"content-type", "content-disposition", "content-transfer-encoding"})
+# The Date layout nearly all mail writes (RFC 5322's, day name optional, any comment
+# after the zone), read directly: parsedate_to_datetime's general parse costs more
+# than the rest of reading the headers. ASCII digits only, as int() takes others.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_USUAL_DATE = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), +)?([0-9]{1,2}) +("
+    + "|".join(_MONTHS)
+    + r") +([1-9][0-9]{3}) +([0-9]{2}):([0-9]{2}):([0-9]{2}) +([+-])([0-9]{2})([0-9]{2})(?: .*)?"
+)
 # Longest id the message table holds (String(998), the RFC 5322 line limit).
 MAX_ID = 998
 
@@ -222,6 +231,31 @@ def read_date(raw: str | None) -> tuple[datetime | None, str | None]:
     """A Date header's value as (naive UTC date, None) or (None, why it could not be read)."""
     if not raw:
         return None, "date missing"
+    when = _usual_date(raw)
+    return (when, None) if when is not None else _parsed_date(raw)
+
+
+def _usual_date(raw: str) -> datetime | None:
+    """``_parsed_date``'s date for a Date in the usual layout; None for any other,
+    and for a usual one the standard parser finds fault with (it says why)."""
+    found = _USUAL_DATE.fullmatch(raw)
+    if found is None:
+        return None
+    day, month, year, hour, minute, second, sign, zone_hours, zone_minutes = found.groups()
+    offset = int(zone_hours) * 3600 + int(zone_minutes) * 60
+    if offset >= 86400:  # beyond what a timezone can be
+        return None
+    try:
+        when = datetime(
+            int(year), _MONTHS.index(month) + 1, int(day), int(hour), int(minute), int(second)
+        )
+        # UTC is the local time less the zone's offset ("-0000", no zone, is UTC too).
+        return when - timedelta(seconds=offset if sign == "+" else -offset)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _parsed_date(raw: str) -> tuple[datetime | None, str | None]:
     try:
         when = parsedate_to_datetime(raw)
     except (TypeError, ValueError, IndexError, OverflowError):
