@@ -22,11 +22,11 @@ What a text holds is found once per distinct token chunk (textwords.ChunkBits).
 from __future__ import annotations
 
 import math
-from collections.abc import Container, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
-from corrbot.understand import cues, keywords
+from corrbot.understand import cueevidence, cues, keywords
+from corrbot.understand.cueevidence import Evidence, Found, plan
 from corrbot.understand.refs import TaskRef
 from corrbot.understand.textwords import ChunkBits, stem_clue, stems, token_chunks
 
@@ -34,12 +34,13 @@ DEFAULT_THRESHOLD = 0.5
 # Score at which confidence reaches one half: one strong cue phrase.
 _HALF = cues.STRONG
 _OVERLAP_SCALE = 0.3
-_MAX_BODY_HITS = 4
 # Relative slack of _floor: far above any rounding of a score, far below any cue.
 _MARGIN = 1e-9
 # Distinct token chunks a classifier remembers (see ChunkBits): a 10,000-message
 # import of linux-mips has about 35,000.
 _CHUNKS_REMEMBERED = 1 << 16
+_STRINGS = cueevidence.STRINGS
+_BODY_BITS = cueevidence.BODY_BITS  # for the tests, which reach it through here
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class _Profile:
     theme: str | None
     # The ChunkBits bit of each word of weights, with its weight, in the same order.
     bits: tuple[tuple[int, float], ...] = ()
+    mask: int = 0  # all of them: most texts hold none (78% of the linux-mips ones)
 
 
 class TaskClassifier:
@@ -110,16 +112,26 @@ class TaskClassifier:
             # Most texts hold no clue of any task word (a group of bare titles has one
             # word, "task"): then no stem of theirs is one, and no chunk need be seen.
             found = 0
-        themes: dict[str, _Evidence] = {}
+        where = Found(found)
+        themes: dict[str, Evidence] = {}
         result: dict[str, float] = {}
         for profile in self._profiles:
-            overlap = _OVERLAP_SCALE * sum(weight for bit, weight in profile.bits if found & bit)
+            overlap = 0.0
+            if found & profile.mask:
+                overlap = _OVERLAP_SCALE * sum(
+                    weight for bit, weight in profile.bits if found & bit
+                )
+            theme = profile.theme
             evidence = None
-            if profile.theme is not None:
-                evidence = themes.get(profile.theme)
+            if theme is not None:
+                evidence = themes.get(theme)
                 if evidence is None:
-                    evidence = _Evidence(profile.theme, text, lowered, found, _Found(found))
-                    themes[profile.theme] = evidence
+                    planned = plan(theme, found, text)
+                    if floor is not None and overlap + planned.bound < floor:
+                        # What _may_reach finds before any scan: not a term is looked for.
+                        result.pop(profile.key, None)
+                        continue
+                    evidence = themes[theme] = Evidence(planned, text, lowered, where)
             if floor is not None and not _may_reach(overlap, evidence, floor):
                 result.pop(profile.key, None)  # as a later task of the same key would
                 continue
@@ -128,11 +140,13 @@ class TaskClassifier:
 
 
 def _profile(task: TaskRef, weights: dict[str, float], chunk_bits: ChunkBits) -> _Profile:
+    bits = tuple((chunk_bits.stem_bit(word), weight) for word, weight in weights.items())
     return _Profile(
         key=task.key,
         weights=weights,
         theme=cues.theme_of(task.title),
-        bits=tuple((chunk_bits.stem_bit(word), weight) for word, weight in weights.items()),
+        bits=bits,
+        mask=sum({bit for bit, _ in bits}),
     )
 
 
@@ -159,7 +173,7 @@ def _floor(limit: float) -> float | None:
     return _HALF * lower / (1 - lower) * (1 - _MARGIN)
 
 
-def _may_reach(overlap: float, evidence: _Evidence | None, floor: float) -> bool:
+def _may_reach(overlap: float, evidence: Evidence | None, floor: float) -> bool:
     """Whether a task with ``overlap`` from words can score ``floor``; scans for
     ``evidence`` until the answer is known (a task that may is fully scanned)."""
     if evidence is None:
@@ -170,151 +184,8 @@ def _may_reach(overlap: float, evidence: _Evidence | None, floor: float) -> bool
     return False
 
 
-# Every string a cue's needs or its scanner may look for: found in a text's chunks
-# (ChunkBits) once for all cues, which then ask for theirs by bit.
-_STRINGS = tuple(
-    sorted(
-        {
-            string
-            for cue in (
-                *(cue for theme in cues.THEMES.values() for cue in theme),
-                *cues.LINE_CUES.values(),
-            )
-            for string in (*cue.needs, *(cue.scanner.start_strings() if cue.scanner else ()))
-        }
-    )
-)
-_BIT = {string: 1 << index for index, string in enumerate(_STRINGS)}
-# The bits ChunkBits gives the words of body names, after the strings'.
-_BODY_BITS = sum(1 << index for index, _ in enumerate(cues.BODY_WORDS, len(_STRINGS)))
-
-
-class _Found(Container[str]):
-    """The strings of _STRINGS a text holds, told by their bits."""
-
-    __slots__ = ("_bits",)
-
-    def __init__(self, bits: int) -> None:
-        self._bits = bits
-
-    def __contains__(self, string: object) -> bool:
-        return bool(self._bits & _BIT[string]) if isinstance(string, str) else False
-
-
-class _Part(NamedTuple):
-    """One term of a theme's cue evidence: a cue, the theme's line cue or the bodies."""
-
-    place: int  # the term's place in the sum, which fixes its rounding
-    most: float  # the most it can add
-    cue: cues.Cue | None  # None for the bodies
-    needs: int = 0  # the bits (_BIT) of the cue's needs
-    line: bool = False
-
-    def may_add(self, found: int, text: str) -> bool:
-        """False only when the term is 0 in ``text``, whose lowered form holds the
-        strings ``found``."""
-        if found & self.needs:
-            return True
-        return self.cue is None and any(map(text.__contains__, cues.BODY_MARKS))
-
-    def value(self, text: str, lowered: str, where: Container[str] | None) -> float:
-        cue = self.cue
-        if cue is None:
-            if not cues.ANY_BODY_NAME.search(text):
-                return 0.0
-            weight, pattern = cues.BODIES
-            # Naming one body is a remark; naming several is a list of mechanisms.
-            named = min(_MAX_BODY_HITS, len(set(pattern.findall(text))))
-            return weight * named * (named + 1) / 2
-        if self.line:
-            return cue.weight if cue.pattern.search(lowered) else 0.0
-        hits = 0
-        for match in cue.finditer(lowered, where):
-            if not cues.NEGATED.search(lowered, max(0, match.start() - 16), match.start()):
-                hits += 1
-                if hits > 1:
-                    break  # the score tells one hit from several, not two from ten
-        # A second hit of the same phrase adds a little; a tenth adds nothing.
-        return cue.weight * (1.5 if hits > 1 else 1.0) if hits else 0.0
-
-
-def _needs(cue: cues.Cue) -> int:
-    bits = 0
-    for need in cue.needs:
-        bits |= _BIT[need]
-    return bits
-
-
-def _theme_parts(theme: str) -> tuple[_Part, ...]:
-    """The terms of ``theme``'s cue score, in the order they are summed."""
-    parts = [
-        _Part(index, cue.weight * 1.5, cue, _needs(cue))
-        for index, cue in enumerate(cues.THEMES[theme])
-    ]
-    line_cue = cues.LINE_CUES.get(theme)
-    if line_cue is not None:
-        parts.append(_Part(len(parts), line_cue.weight, line_cue, _needs(line_cue), line=True))
-    if theme == "mechanisms":
-        most = cues.BODIES[0] * _MAX_BODY_HITS * (_MAX_BODY_HITS + 1) / 2
-        parts.append(_Part(len(parts), most, None, _BODY_BITS))
-    return tuple(parts)
-
-
-# Each theme's terms, the ones that may add most first: a task is dropped as soon as
-# what it may still gain cannot lift it to the floor, and a strong cue that is
-# absent (the common case) lowers that bound most.
-_PARTS = {
-    theme: tuple(sorted(_theme_parts(theme), key=lambda part: (-part.most, part.place)))
-    for theme in cues.THEMES
-}
-
-
-class _Evidence:
-    """The cue evidence for one theme in one text, scanned for only as far as asked."""
-
-    __slots__ = ("_found", "_lowered", "_pending", "_text", "_where", "bound")
-
-    def __init__(
-        self, theme: str, text: str, lowered: str, found: int, where: Container[str] | None
-    ) -> None:
-        """``found``: the bits of the strings of _STRINGS that ``lowered`` holds;
-        ``where``: for the scanners (see AltScanner.finditer)."""
-        self._text = text
-        self._lowered = lowered
-        self._where = where
-        parts = _PARTS[theme]
-        self._found = [0.0] * len(parts)
-        # Most texts (patches above all) contain none of a cue's words: skipping
-        # the scan then changes no count and saves most of the classifier's time.
-        pending = [part for part in parts if part.may_add(found, text)]
-        pending.reverse()  # popped from the end
-        self._pending = pending
-        self.bound = 0.0  # the most the score can be
-        for part in pending:
-            self.bound += part.most
-
-    def settle(self) -> bool:
-        """Scan for the next term; False when all are known."""
-        if not self._pending:
-            return False
-        part = self._pending.pop()
-        found = part.value(self._text, self._lowered, self._where)
-        self._found[part.place] = found
-        self.bound -= part.most - found
-        return True
-
-    def score(self) -> float:
-        """The exact score: every term found, summed in order."""
-        while self.settle():
-            pass
-        score = 0.0
-        for found in self._found:
-            score += found
-        return score
-
-
 def _cue_score(theme: str, text: str, lowered: str) -> float:
     """The cue evidence for ``theme`` in ``text`` (``lowered`` is its lowering), found
     as ``scores`` finds it, for one theme alone: the tests hold it to the plain scan."""
     found = ChunkBits(_STRINGS, cues.BODY_WORDS, (), 1).bits(token_chunks(lowered))
-    return _Evidence(theme, text, lowered, found, _Found(found)).score()
+    return Evidence(plan(theme, found, text), text, lowered, Found(found)).score()
