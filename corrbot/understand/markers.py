@@ -28,9 +28,10 @@ _EDGE_R_ASCII = ".:>*-" + "".join(filter(str.isspace, map(chr, range(128))))
 _ADDRESS_FROM_AT = r"@[^@<>\s]+\.[^@<>\s]+>:?"
 # Each pattern with the words it cannot match without (any one of them, in the
 # lowercased line) and, when it ends on a word, the words it can end on (before
-# _EDGE_R; none: it ends on anything), so that a line is tried only against
-# patterns that can match. Where the verb ends the line, ".+" rather than ".+?"
-# finds it from the end in a few steps (both match the same lines).
+# _EDGE_R; none: it ends on anything, or on words no ASCII line holds, the only
+# lines checked), so that a line is tried only against patterns that can match.
+# Where the verb ends the line, ".+" rather than ".+?" finds it from the end in a
+# few steps (both match the same lines).
 _ATTRIBUTION_SPECS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     # English: "On <date>, <who> wrote:", "At 6/16/2016 08:32 PM, you wrote:"
     (
