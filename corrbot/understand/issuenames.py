@@ -17,7 +17,7 @@ from itertools import filterfalse
 from typing import NamedTuple
 
 from corrbot.understand.keywords import ASCII_FOLDS
-from corrbot.understand.refs import IssueRef
+from corrbot.understand.refs import IssueRef, PerList
 
 # str.translate table: each ASCII character that \w does not match becomes a space.
 _NOT_WORD = "".join(c if re.match(r"\w", c) else " " for c in map(chr, range(128)))
@@ -41,21 +41,22 @@ def named_issues(
     one of the text. Most posts lack one of each name's: they name no issue.
     """
     if text.isascii():
-        names = _letter_runs_of(tuple(issues))
+        names = _letter_runs_of(issues)
         if names is not None:
             held = names.words.intersection(subject.lower().translate(_NOT_LETTER).split())
             held |= _letter_runs(names.words, chunks)
-            if not any(runs <= held for runs in names.runs):
+            # Each name is filed under its longest run: only those held are looked at.
+            if not any(runs <= held for word in held for runs in names.by_key.get(word, ())):
                 return []
     return _named_issues(text, lowered, issues)
 
 
 class _LetterRuns(NamedTuple):
-    runs: tuple[frozenset[str], ...]  # each name's runs of letters
-    words: frozenset[str]  # all of them
+    words: frozenset[str]  # the runs of letters of every name
+    by_key: dict[str, tuple[frozenset[str], ...]]  # a name's longest run -> the names' runs
 
 
-@lru_cache(maxsize=64)
+@PerList
 def _letter_runs_of(issues: tuple[IssueRef, ...]) -> _LetterRuns | None:
     """The runs of letters of the names of ``issues``; None when a name has none or
     is not ASCII: the runs of a text cannot rule it out."""
@@ -68,7 +69,12 @@ def _letter_runs_of(issues: tuple[IssueRef, ...]) -> _LetterRuns | None:
             if not found:
                 return None
             runs.add(found)
-    return _LetterRuns(tuple(runs), frozenset().union(*runs))
+    by_key: dict[str, list[frozenset[str]]] = {}
+    for found in runs:
+        by_key.setdefault(max(sorted(found), key=len), []).append(found)
+    return _LetterRuns(
+        frozenset().union(*runs), {key: tuple(found) for key, found in by_key.items()}
+    )
 
 
 def _letter_runs(words: frozenset[str], chunks: frozenset[str]) -> frozenset[str]:

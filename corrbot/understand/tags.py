@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
 
 from corrbot.understand.classifier import DEFAULT_THRESHOLD, TaskClassifier
 
@@ -26,7 +25,7 @@ from corrbot.understand.issuenames import (
 )
 from corrbot.understand.keywords import lowered as lowered_text
 from corrbot.understand.keywords import may_hold
-from corrbot.understand.refs import FoundTag, IssueRef, TagSource, TaskRef
+from corrbot.understand.refs import FoundTag, IssueRef, PerList, TagSource, TaskRef
 from corrbot.understand.textwords import token_chunks
 
 __all__ = [
@@ -90,7 +89,7 @@ def own_tags(
     for key in explicit_task_keys(subject, new_text, tasks):
         add("task", key, "explicit")
     if issues:  # without an issue list no number or title can count: skip the scans
-        known = {issue.number for issue in issues}
+        known = _numbers(issues)
         haystack = f"{subject}\n{new_text}"
         # Lowering stops at the "\n" (a final sigma looks no further), and the new
         # text's lowering is shared with the other readers of the post.
@@ -112,13 +111,13 @@ def add_guesses(
     ``found`` holds no task then)."""
     if any(tag.kind == "task" for tag in found) or not tasks:
         return found
-    guesses = _classifier(tuple(tasks)).classify(new_text, threshold)
+    guesses = _classifier(tasks).classify(new_text, threshold)
     return [*found, *(FoundTag("task", key, "classifier", score) for key, score in guesses)]
 
 
 def explicit_task_keys(subject: str, new_text: str, tasks: Sequence[TaskRef]) -> list[str]:
     """Known task keys tagged by the sender, in the order written."""
-    by_lower = {task.key.lower(): task.key for task in tasks}
+    by_lower = _keys_by_lower(tasks)
     keys: list[str] = []
     sources = [m.group(1) for m in _SUBJECT_TASKS.finditer(subject)]
     if may_hold(new_text, "task"):  # a full scan tries the pattern at every position
@@ -184,7 +183,17 @@ def _issue_words(text: str, lowered: str) -> Iterator[re.Match[str]]:
         start = lowered.find("issue", match.end() if match else start + 1)
 
 
-@lru_cache(maxsize=64)
+@PerList
 def _classifier(tasks: tuple[TaskRef, ...]) -> TaskClassifier:
     # Building the IDF profile is cheap but not free; a group's tasks rarely change.
     return TaskClassifier(tasks)
+
+
+@PerList
+def _numbers(issues: tuple[IssueRef, ...]) -> frozenset[int]:
+    return frozenset(issue.number for issue in issues)
+
+
+@PerList
+def _keys_by_lower(tasks: tuple[TaskRef, ...]) -> dict[str, str]:
+    return {task.key.lower(): task.key for task in tasks}
