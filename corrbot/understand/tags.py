@@ -15,14 +15,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from corrbot.understand.classifier import DEFAULT_THRESHOLD, TaskClassifier
-
-# The plain issue-name finding, which the tests reach through this module.
-from corrbot.understand.issuenames import (
-    _name_finder,  # noqa: F401
-    _named_issues,  # noqa: F401
-    _names_of,  # noqa: F401
-    named_issues,
-)
+from corrbot.understand.issuenames import named_issues
 from corrbot.understand.keywords import lowered as lowered_text
 from corrbot.understand.keywords import may_hold
 from corrbot.understand.refs import FoundTag, IssueRef, PerList, TagSource, TaskRef

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from corrbot.understand import tags
+from corrbot.understand import issuenames, tags
 from corrbot.understand.refs import IssueRef
 from tests.understand.test_cue_needs import _texts
 
@@ -75,7 +75,7 @@ def test_name_pattern_finds_what_the_plain_pattern_finds(name: str, texts: list[
     plain = re.compile(
         r"(?<!\w)" + r"\s+".join(re.escape(word) for word in name.split()) + r"(?!\w)", re.I
     )
-    fast = tags._name_finder(name).pattern
+    fast = issuenames._name_finder(name).pattern
     for text in texts:
         for variant in (text, f"{name}{text}{name}", f"{name.upper()} {text} {name.lower()}"):
             expected = [m.span() for m in plain.finditer(variant)]
@@ -93,26 +93,26 @@ def test_named_issues_in_ascii_text_are_the_names_found(texts: list[str]) -> Non
                 issue
                 for issue in ISSUES
                 if any(
-                    tags._name_finder(name).pattern.search(variant)
+                    issuenames._name_finder(name).pattern.search(variant)
                     for name in (issue.title, *issue.aliases)
                     if name
                 )
             ]
-            found = tags._named_issues(variant, lowered, ISSUES)
+            found = issuenames._named_issues(variant, lowered, ISSUES)
             assert found == expected, variant[:200]
-            assert tags._named_issues(variant, lowered, list(ISSUES)) == expected
+            assert issuenames._named_issues(variant, lowered, list(ISSUES)) == expected
             named += len(found)
     assert named > 100
 
 
 def test_issue_names_keys() -> None:
-    names = tags._names_of(tuple(ISSUES))
+    names = issuenames._names_of(tuple(ISSUES))
     assert names.always == (2, 3)  # "!!" and "   " have no word; "café" is not ASCII
     assert names.by_key["spam"] == (0,)
     assert names.by_key["unsolicited"] == (0,)
     assert names.by_key["ipv6"] == (1,) and names.by_key["transition"] == (5,)  # the longest
     assert "and" not in names.by_key and "and" in names.runs
-    assert tags._names_of(tuple(ISSUES)) is names
+    assert issuenames._names_of(tuple(ISSUES)) is names
 
 
 def test_hash_issue_word_and_task_lines(texts: list[str]) -> None:
