@@ -22,13 +22,13 @@ from corrbot.understand.directives import (
     on_behalf_of,
     tag_correction,
 )
-from corrbot.understand.keywords import ASCII_FOLDS, lowered
+from corrbot.understand.keywords import folds_ascii, lowered
 from corrbot.understand.mapping import FoundMapping, find_mapping
 from corrbot.understand.positions import (
     VOTE_KEYS,
     PositionReading,
-    _newlines_only,
     find_position,
+    newlines_only,
     position_at,
 )
 
@@ -55,7 +55,6 @@ _LINE_START = "[^\\S\\n]*(?:" + VOTE_KEYS + "|" + _OTHER_KEYS + ")"
 _FIRST_START = re.compile(_LINE_START)
 _START = re.compile("\\n" + _LINE_START)
 _OTHER_START = re.compile("[^\\S\\n]*(?:" + _OTHER_KEYS + ")")
-_FOLDING = "".join(ASCII_FOLDS.values())
 
 
 def read_conventions(new_text: str) -> Conventions:
@@ -78,7 +77,7 @@ def _line_starts(text: str) -> list[int] | None:
     character is one re.I matches with another ASCII letter: lowering shows those
     as no ASCII letter (and "İ" as two characters), so a key would be missed.
     """
-    if not _newlines_only(text) or (not text.isascii() and any(char in text for char in _FOLDING)):
+    if not newlines_only(text) or folds_ascii(text):
         return None
     low = lowered(text)
     starts = [0] if _FIRST_START.match(low) else []

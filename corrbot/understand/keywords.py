@@ -35,10 +35,15 @@ def may_hold(text: str, *words: str) -> bool:
     A text holding one of them is not looked at. Posts that are not ASCII are not
     rare (1,140 of the 10,000 linux-mips ones).
     """
-    if not text.isascii() and _folds(text):
+    if folds_ascii(text):
         return True
     low = lowered(text)
     return any(word in low for word in words)
+
+
+def folds_ascii(text: str) -> bool:
+    """Whether ``text`` holds a character of ASCII_FOLDS (which lowering hides)."""
+    return not text.isascii() and _folds(text)
 
 
 @lru_cache(maxsize=4)

@@ -71,7 +71,7 @@ _SALUTATION = re.compile(
 
 def find_position(new_text: str) -> PositionReading:
     """Read the stance of a message's new text (see the module docstring)."""
-    if not _newlines_only(new_text):
+    if not newlines_only(new_text):
         return _read(new_text.splitlines())
     return position_at(new_text, _vote_starts(new_text))
 
@@ -117,7 +117,7 @@ _OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e"
 _OTHER_WIDE_BREAKS = "\x85\u2028\u2029"
 
 
-def _newlines_only(text: str) -> bool:
+def newlines_only(text: str) -> bool:
     """Whether "\\n" is the only line boundary in ``text``, as in every post of the
     linux-mips corpus.
 

@@ -76,17 +76,17 @@ def test_position_reads_as_the_line_loop(texts: list[str]) -> None:
 @pytest.mark.parametrize("newline", ["\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\u2028"])
 def test_position_with_other_line_boundaries(newline: str) -> None:
     text = f"Dear all,{newline}I support option B.{newline}-1"
-    assert not positions._newlines_only(text)
+    assert not positions.newlines_only(text)
     reading = positions.find_position(text)
     assert reading == positions._read(text.splitlines())
     assert reading.conflict and "line 3" in reading.conflict
 
 
 def test_newlines_only() -> None:
-    assert positions._newlines_only("a\nb\n")
-    assert positions._newlines_only("café\n\u3000+1")
-    assert not positions._newlines_only("café\u2029+1")
-    assert not positions._newlines_only("a\r\nb")
+    assert positions.newlines_only("a\nb\n")
+    assert positions.newlines_only("café\n\u3000+1")
+    assert not positions.newlines_only("café\u2029+1")
+    assert not positions.newlines_only("a\r\nb")
 
 
 def test_first_line_and_line_numbers() -> None:
