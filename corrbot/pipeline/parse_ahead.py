@@ -33,6 +33,8 @@ from corrbot.pipeline.parse import read_parsed
 from corrbot.pipeline.parse_bytes import parse_bytes
 from corrbot.pipeline.tagging import issue_refs, task_refs
 from corrbot.rules.addressing import best, first_in_headers
+from corrbot.rules.chain import HEADERS_READ
+from corrbot.rules.verdict import HeadersRead
 from corrbot.runtime import Runtime
 from corrbot.understand import FoundTag, IssueRef, TaskRef, find_tags, new_text
 from corrbot.understand.conventions import Conventions, read_conventions
@@ -52,11 +54,12 @@ FIELDS = (
     "defects",
 )
 
-# A parsed mail's envelope (From_) line and its headers as parsed: names and values
-# in one string, each followed by _SEP. One string unpickles several times faster
-# than (name, value) pairs, and _SEP cannot occur in them: the parse reads bytes as
-# ASCII with surrogate escapes, which give only U+0000-U+007F and U+DC80-U+DCFF (a
-# surrogate would do too, but pickle encodes each through an error handler).
+# A parsed mail's envelope (From_) line and the headers the rules read, as parsed
+# (see _head): names and values in one string, each followed by _SEP. One string
+# unpickles several times faster than (name, value) pairs, and _SEP cannot occur in
+# them: the parse reads bytes as ASCII with surrogate escapes, which give only
+# U+0000-U+007F and U+DC80-U+DCFF (a surrogate would do too, but pickle encodes each
+# through an error handler).
 Head = tuple[str | None, str]
 _SEP = "\x80"
 
@@ -85,13 +88,14 @@ class Prepared:
     # The bare parse, pickled as a parse leaves it (reading a part's payload can note
     # a defect on it), when the runner may read its body (see _body_wanted);
     # otherwise only what the runner reads of it: the envelope line and the headers
-    # as parsed (a Message rebuilt from them costs a quarter of unpickling one).
+    # the rules read, as parsed (a Message rebuilt from them costs a fraction of
+    # unpickling one).
     email: bytes | None = None
     head: Head | None = None
 
     def parsed(self) -> EmailMessage | None:
-        """A fresh copy of the parsed mail, as ``parse_bytes`` gives it (headers only
-        when the runner reads nothing else)."""
+        """A fresh copy of the parsed mail, as ``parse_bytes`` gives it (the rules'
+        headers only, a ``HeadersRead``, when the runner reads nothing else)."""
         if self.head is not None:
             return _rebuilt(self.head)
         if self.email is None:
@@ -159,18 +163,25 @@ def prepare(item: RowToRead, refs: Refs | None = None) -> Prepared | None:
 
 
 def _head(parsed: EmailMessage) -> Head | None:
-    """What ``_rebuilt`` needs of a parse; None if _SEP occurs after all."""
-    packed = "".join(f"{name}{_SEP}{value}{_SEP}" for name, value in parsed.raw_items())
+    """What ``_rebuilt`` needs of a parse; None if _SEP occurs after all.
+
+    Only the headers the rules read: a mail's other headers (a few dozen in list
+    mail) were a third of what the workers sent back, to be unpickled while the
+    runner waited for the lock they share.
+    """
+    kept = [(name, value) for name, value in parsed.raw_items() if name.lower() in HEADERS_READ]
+    packed = "".join(f"{name}{_SEP}{value}{_SEP}" for name, value in kept)
     envelope = parsed.get_unixfrom()
-    if packed.count(_SEP) != 2 * len(parsed) or _SEP in (envelope or ""):
+    if packed.count(_SEP) != 2 * len(kept) or _SEP in (envelope or ""):
         return None
     return envelope, packed
 
 
 def _rebuilt(head: Head) -> EmailMessage:
-    """The parsed mail without its body (and its parse defects, which the worker read)."""
+    """The parsed mail's envelope line and the headers the rules read, in their order,
+    without its body (nor its parse defects, which the worker read)."""
     envelope, packed = head
-    rebuilt = EmailMessage()  # compat32, as the parser makes it
+    rebuilt = HeadersRead(HEADERS_READ)  # compat32, as the parser makes it
     if envelope is not None:
         rebuilt.set_unixfrom(envelope)
     parts = packed.split(_SEP)
@@ -189,7 +200,8 @@ def _body_wanted(row: Message, parsed: EmailMessage) -> bool:
 
     Only three readers look below the headers: the HTML of a mail with no plain
     text (body.bodies; consensus.decision.reply_text), and a delivery report's
-    fields (list.bounces). Everything else reads header values and row fields.
+    fields (list.bounces). Everything else reads row fields and the values of the
+    headers the rules read.
     """
     return not is_plain(row.text_body or "") or parsed.get_content_type() == "multipart/report"
 

@@ -18,6 +18,7 @@ from corrbot.pipeline.context import MessageContext
 from corrbot.rules.verdict import header_values
 
 _PRIORITY: tuple[Purpose, ...] = ("bounces", "confirm", "request", "post", "owner")
+HEADERS = RECIPIENT_HEADERS  # what it reads (see chain)
 
 
 def best(addresses: ListAddresses, recipients: list[str]) -> tuple[Purpose, str | None] | None:

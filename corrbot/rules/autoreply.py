@@ -27,6 +27,7 @@ _PREFIXES = re.compile(
     re.IGNORECASE,
 )
 _MARK_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Autoresponder")
+HEADERS = ("Auto-Submitted", "Precedence", *_MARK_HEADERS)  # what it reads (see chain)
 
 
 def auto_reason(ctx: MessageContext) -> str | None:

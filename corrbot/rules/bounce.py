@@ -11,6 +11,7 @@ from corrbot.rules.autoreply import auto_reason
 from corrbot.rules.verdict import Verdict
 
 DAEMONS = ("mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon")
+HEADERS = ("Content-Type",)  # what is_dsn reads (see chain); auto_reason reads autoreply's
 
 
 def is_dsn(ctx: MessageContext) -> bool:

@@ -24,6 +24,14 @@ from corrbot.rules.verdict import Rule, Verdict
 log = logging.getLogger("corrbot.rules")
 
 RULES: tuple[Rule, ...] = (bounce.check, loops.check, autoreply.check, routing.check)
+# Every header the rules read (lowercased; routing reads none). An import's worker
+# sends the runner only these of a mail it need not read the body of
+# (pipeline/parse_ahead.py), and header_values refuses any other of such a parse.
+HEADERS_READ = frozenset(
+    name.lower()
+    for rule in (addressing, autoreply, bounce, loops, posting)
+    for name in rule.HEADERS
+)
 
 
 def decide(ctx: MessageContext) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from corrbot.pipeline.context import MessageContext
 from corrbot.rules.verdict import Verdict, header_values
 
+HEADERS = ("List-Id", "X-Loop")  # what it reads (see chain)
+
 
 def list_id(post_address: str) -> str:
     """The RFC 2919 identifier of the list: cg@lists.example.org -> cg.lists.example.org."""

@@ -18,6 +18,7 @@ from corrbot.understand.quotes import new_text
 from corrbot.understand.subject import clean_subject
 
 POSTING_ROLES = ("member", "coordinator", "chair")
+HEADERS = ("Authentication-Results",)  # what it reads (see chain)
 _COMMANDS = {
     "unsubscribe",
     "unsubscribe me",
