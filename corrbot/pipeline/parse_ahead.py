@@ -20,7 +20,7 @@ import os
 import pickle
 import re
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import Message as EmailMessage
 from email.utils import getaddresses
 from functools import lru_cache
@@ -75,14 +75,17 @@ class Prepared:
     own: str | None  # new_text of the bodies (None when unreadable)
     # What rules/addressing.py falls back on when no envelope recipient is the group's:
     # best() of the first recipient header naming one of the group's addresses (None
-    # when none does), worked out for ``addressed_for`` and used only for the same
+    # when none does), worked out for ``refs.addresses`` and used only for the same
     # addresses (None: not worked out, without Refs).
     addressed: tuple[Purpose, str | None] | None = None
-    addressed_for: ListAddresses | None = None
-    # find_tags of the subject and new text, and what it was given: pipeline/
+    # find_tags of the subject and new text read (``tags_for``) with ``refs``: pipeline/
     # understand.py uses it only when its own inputs are the same (see Refs)
     tags: list[FoundTag] | None = None
-    tags_for: tuple[str, str, Refs] | None = None
+    tags_for: tuple[str, str] | None = None
+    # What the reading was made with. Not sent back by a worker (a group's lists,
+    # unpickled once per chunk of readings, cost the runner's process more than the
+    # readings' own objects): ``Readings.get`` puts back the runner's own copy.
+    refs: Refs | None = None
     # the line conventions of ``own`` (None when unreadable)
     conventions: Conventions | None = None
     # The bare parse, pickled as a parse leaves it (reading a part's payload can note
@@ -135,25 +138,25 @@ def prepare(item: RowToRead, refs: Refs | None = None) -> Prepared | None:
         own: str | None = None
         if problem is None:  # what understand reads, from the same fields and mail
             own = new_text(*pick_bodies(row.text_body or "", lambda: parsed))
-        addressed_for = refs.addresses if refs is not None else None
-        addressed = _addressed(addressed_for, parsed) if addressed_for is not None else None
+        addresses = refs.addresses if refs is not None else None
+        addressed = _addressed(addresses, parsed) if addresses is not None else None
         lines = read_conventions(own) if own is not None else None
         tags: list[FoundTag] | None = None
-        tags_for: tuple[str, str, Refs] | None = None
+        tags_for: tuple[str, str] | None = None
         # Tag:/Untag: lines change what is read for tags; rare, left to the runner.
         if refs is not None and own is not None and lines and lines.tag_correction is None:
             subject = row.subject or ""
             tags = find_tags(subject, own, refs.tasks, refs.issues, refs.threshold)
-            tags_for = (subject, own, refs)
+            tags_for = (subject, own)
         fields = {name: getattr(row, name) for name in FIELDS}
         return Prepared(
             fields,
             problem,
             own,
             addressed=addressed,
-            addressed_for=addressed_for,
             tags=tags,
             tags_for=tags_for,
+            refs=refs,
             conventions=lines,
             email=email,
             head=head,
@@ -254,7 +257,9 @@ def _best(addresses: ListAddresses, values: tuple[str, ...]) -> tuple[Purpose, s
 
 
 def prepare_many(items: list[RowToRead], refs: Refs | None = None) -> list[Prepared | None]:
-    return [prepare(item, refs) for item in items]
+    """``prepare`` of each, as a worker sends them back: without ``refs`` (see Prepared)."""
+    readings = [prepare(item, refs) for item in items]
+    return [None if found is None else replace(found, refs=None) for found in readings]
 
 
 # How much lower the workers' scheduling priority is than the runner's.
@@ -318,7 +323,7 @@ class ReadAhead:
                 log.warning("reading ahead stopped; reading in the runner", exc_info=True)
                 self._broken = True
                 break
-            self.readings.add([item[0] for item in chunk], future)
+            self.readings.add([item[0] for item in chunk], future, refs)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -332,12 +337,14 @@ class Readings:
     """
 
     def __init__(self) -> None:
-        self._where: dict[int, tuple[int, Future[list[Prepared | None]]]] = {}
+        self._where: dict[int, tuple[int, Future[list[Prepared | None]], Refs | None]] = {}
         self._failed = False
 
-    def add(self, ids: list[int], future: Future[list[Prepared | None]]) -> None:
-        """The rows one task of the worker reads, in its order."""
-        self._where.update((row_id, (place, future)) for place, row_id in enumerate(ids))
+    def add(
+        self, ids: list[int], future: Future[list[Prepared | None]], refs: Refs | None = None
+    ) -> None:
+        """The rows one task of the worker reads, in its order, with what it was given."""
+        self._where.update((row_id, (place, future, refs)) for place, row_id in enumerate(ids))
 
     def forget(self, ids: list[int]) -> None:
         """Let go of rows processed (a large import would otherwise keep every reading)."""
@@ -358,9 +365,10 @@ class Readings:
         found = self._where.get(row_id)
         if found is None or self._failed:
             return None
-        place, future = found
+        place, future, refs = found
         try:
-            return future.result()[place]
+            reading = future.result()[place]
+            return reading if reading is None or refs is None else replace(reading, refs=refs)
         except Exception:  # a dead worker: the runner reads the rest itself
             log.warning("reading ahead failed; reading in the runner", exc_info=True)
             self._failed = True

@@ -112,10 +112,10 @@ def _tag(ctx: MessageContext, own: str, parent: Message | None) -> None:
     subject = ctx.message.subject or ""
     found = None
     ahead = ctx.ahead
-    if ahead is not None and ahead.tags_for is not None:
+    if ahead is not None and ahead.tags_for is not None and ahead.refs is not None:
         # The worker's reading counts only if it read exactly what we would.
-        read_subject, read_text, refs = ahead.tags_for
-        if (read_subject, read_text) == (subject, own) and (
+        refs = ahead.refs
+        if ahead.tags_for == (subject, own) and (
             refs.tasks,
             refs.issues,
             refs.threshold,

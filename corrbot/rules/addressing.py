@@ -57,7 +57,7 @@ def _from_headers(ctx: MessageContext) -> tuple[Purpose, str | None] | None:
     ahead = ctx.ahead
     # An import's worker worked it out ahead (parse_ahead.py) for the addresses it was
     # given (none without Refs): its answer holds for those only.
-    if ahead is not None and ahead.addressed_for == addresses:
+    if ahead is not None and ahead.refs is not None and ahead.refs.addresses == addresses:
         return ahead.addressed
     return from_headers(addresses, lambda name: header_values(ctx, name))
 

@@ -11,6 +11,7 @@ import dataclasses
 import mailbox
 import os
 from collections.abc import Callable
+from concurrent.futures import Future
 from email.message import Message as EmailMessage
 from email.parser import BytesParser
 from email.policy import compat32
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from corrbot.addresses import ListAddresses
 from corrbot.db import transaction
 from corrbot.ingress import files
 from corrbot.intake import store_message
@@ -278,3 +280,21 @@ def test_the_workers_run_at_a_lower_priority_than_the_runner() -> None:
     finally:
         ahead.close()
     assert worker == min(19, os.nice(0) + parse_ahead.WORKER_NICENESS)
+
+
+def test_a_reading_comes_back_without_the_lists_and_gets_the_runners_own() -> None:
+    # A group's lists, pickled back with every chunk of readings, cost the runner's
+    # process more than the readings' own objects: Readings puts its own copy back.
+    refs = parse_ahead.Refs(
+        (parse_ahead.TaskRef("a", "Review the issues"),), (), 0.5, ListAddresses.of("cg@x.org")
+    )
+    raw = make_mail("ana@example.org", "Review", "We review the issues.\n")
+    sent = parse_ahead.prepare_many([(7, "m@x", raw)], refs)
+    assert sent[0] is not None and sent[0].refs is None and sent[0].tags_for is not None
+    done: Future[list[parse_ahead.Prepared | None]] = Future()
+    done.set_result(sent)
+    readings = parse_ahead.Readings()
+    readings.add([7], done, refs)
+    got = readings.get(7)
+    assert got is not None and got.refs is refs
+    assert dataclasses.replace(got, refs=None) == sent[0]

@@ -98,7 +98,7 @@ def test_the_worker_finds_what_the_runner_finds(
     assert _runner(OURS, raw) == expected
     for addresses in (OURS, ELSEWHERE, ListAddresses.of("CG@[192.0.2.1]")):
         reading = _worker(addresses, raw)
-        assert reading.addressed_for == addresses
+        assert reading.refs is not None and reading.refs.addresses == addresses
         assert reading.addressed == _runner(addresses, raw)
 
 
