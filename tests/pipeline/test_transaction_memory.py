@@ -129,25 +129,25 @@ def _statements(session: Session, start: str) -> Iterator[list[str]]:
 
 
 def test_an_id_found_missing_gets_its_placeholder_without_a_second_look(
-    runtime: Runtime,
+    rt: Runtime,
 ) -> None:
     # preload_rows notes the Message-IDs it did not find; _row then makes their
     # placeholders at once, and answers stored ones (and the placeholder made) from
     # memory, with no query of its own.
-    with transaction(runtime.sessions) as session:
-        stored = Message(group_id=runtime.group_id, message_id="here@x")
+    with transaction(rt.sessions) as session:
+        stored = Message(group_id=rt.group_id, message_id="here@x")
         session.add(stored)
         session.flush()
         thread.remember_rows(session)
-        found = thread.preload_rows(session, runtime.group_id, ["here@x", "gone@x"])
+        found = thread.preload_rows(session, rt.group_id, ["here@x", "gone@x"])
         assert found == [stored]
         with _statements(session, "SELECT") as selects:
-            made = thread._row(session, runtime.group_id, "gone@x")
-            assert thread._row(session, runtime.group_id, "here@x") is stored
-            assert thread._row(session, runtime.group_id, "gone@x") is made
+            made = thread._row(session, rt.group_id, "gone@x")
+            assert thread._row(session, rt.group_id, "here@x") is stored
+            assert thread._row(session, rt.group_id, "gone@x") is made
         assert made.placeholder and made.id is not None
         assert selects == []
-    with runtime.sessions() as session:
+    with rt.sessions() as session:
         row = session.scalars(select(Message).where(Message.message_id == "gone@x")).one()
         assert row.placeholder
 
@@ -162,11 +162,10 @@ def _read_replies_query(session: Session, parents: list[int]) -> list[Message]:
     return sorted(session.scalars(query), key=lambda row: row.id)
 
 
-def test_read_replies_are_found_as_a_flushed_query_finds_them(runtime: Runtime) -> None:
-    with transaction(runtime.sessions) as session:
+def test_read_replies_are_found_as_a_flushed_query_finds_them(rt: Runtime) -> None:
+    with transaction(rt.sessions) as session:
         rows = [
-            Message(group_id=runtime.group_id, message_id=f"r{n}@x", stage="processed")
-            for n in range(7)
+            Message(group_id=rt.group_id, message_id=f"r{n}@x", stage="processed") for n in range(7)
         ]
         session.add_all(rows)
         session.flush()
