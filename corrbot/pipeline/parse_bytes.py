@@ -48,14 +48,6 @@ def parse_bytes(data: bytes) -> Message:
     return BytesParser(policy=compat32).parsebytes(data)
 
 
-def _single_part(data: bytes) -> Message | None:
-    """The parse of a plain single-part message; None when the feed parser must judge."""
-    message = _headed(data.decode("ascii", "surrogateescape"))
-    if message is None or message.get_content_maintype() in _NESTED:
-        return None
-    return message
-
-
 def _headed(text: str) -> Message | None:
     """The message's headers and envelope line as parsed, the rest of the text as its
     payload; None when the feed parser must judge its header block."""

@@ -33,9 +33,8 @@ __all__ = [
 
 # "[b]" or "[b, c]" in a subject.
 _SUBJECT_TASKS = re.compile(r"\[\s*([A-Za-z](?:\s*[,/;]\s*[A-Za-z])*)\s*\]")
-# "Task: b", "Tasks: b, c", "Task: (b)".
-_TASK_LINE = re.compile(r"^\s*tasks?\s*:\s*(.+?)\s*$", re.I | re.M)
-# The same lines, looked for from the "\n" before them (a literal the regex engine
+# "Task: b", "Tasks: b, c", "Task: (b)": the lines ^\s*tasks?\s*:\s*(.+?)\s*$ (re.I,
+# re.M) finds, looked for from the "\n" before them (a literal the regex engine
 # finds by a fast search; ^ is tried at every position) and on the first line.
 _TASK_REST = r"\s*tasks?\s*:\s*(.+?)\s*$"
 _TASK_FIRST = re.compile(_TASK_REST, re.I | re.M)
@@ -124,9 +123,9 @@ def explicit_task_keys(subject: str, new_text: str, tasks: Sequence[TaskRef]) ->
 
 
 def _task_lines(text: str) -> list[str]:
-    """The values ``_TASK_LINE.finditer(text)`` finds, in order.
+    """The values the pattern ``^\\s*tasks?\\s*:\\s*(.+?)\\s*$`` (re.I, re.M) finds, in order.
 
-    Where _TASK_LINE starts at a line start, its \\s* runs on to the end of that
+    Where that pattern starts at a line start, its \\s* runs on to the end of that
     whitespace run, which holds the "\\n" before it or the text's start; the
     rest, and so what is found, depends only on where "task" begins. Each
     match ends before a "\\n" or at the text's end, where the next may start.

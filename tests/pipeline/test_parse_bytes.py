@@ -15,10 +15,19 @@ from pathlib import Path
 import pytest
 
 from corrbot.ingress.files import read_mbox
-from corrbot.pipeline.parse_bytes import _single_part, parse_bytes
+from corrbot.pipeline.parse_bytes import _headed, parse_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPORA = ROOT.parent / "shared" / "corpora"
+
+
+def _single_part(data: bytes) -> Message | None:
+    """parse_bytes' own build of a plain single-part message; None when it leaves the
+    message to the feed parser (or, a multipart, to _split_parts)."""
+    message = _headed(data.decode("ascii", "surrogateescape"))
+    if message is None or message.get_content_maintype() in ("message", "multipart"):
+        return None
+    return message
 
 
 def _standard(data: bytes) -> Message:

@@ -37,6 +37,9 @@ NAMES = [
     "éclair",
     "İstanbul",
 ]
+# The plain pattern tags._task_lines stands for (its Task: lines, matched from ^).
+_TASK_LINE = re.compile(r"^\s*tasks?\s*:\s*(.+?)\s*$", re.I | re.M)
+
 ISSUES = (
     IssueRef(1, "Spam and unsolicited email", ("spam", "")),
     IssueRef(2, "Net neutrality", ("e-commerce", "IPv6")),
@@ -123,7 +126,7 @@ def test_hash_issue_word_and_task_lines(texts: list[str]) -> None:
         lowered = text.lower()
         expected_words = [m.span() for m in tags._ISSUE_WORD.finditer(text)]
         assert [m.span() for m in tags._issue_words(text, lowered)] == expected_words
-        expected_lines = [m.group(1) for m in tags._TASK_LINE.finditer(text)]
+        expected_lines = [m.group(1) for m in _TASK_LINE.finditer(text)]
         assert tags._task_lines(text) == expected_lines, text[:200]
 
 
