@@ -40,7 +40,6 @@ _MARGIN = 1e-9
 # import of linux-mips has about 35,000.
 _CHUNKS_REMEMBERED = 1 << 16
 _STRINGS = cueevidence.STRINGS
-_BODY_BITS = cueevidence.BODY_BITS  # for the tests, which reach it through here
 
 
 @dataclass(frozen=True)

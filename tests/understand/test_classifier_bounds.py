@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from corrbot.understand import altscan, classifier, cues
+from corrbot.understand import altscan, classifier, cueevidence, cues
 from corrbot.understand.classifier import TaskClassifier
 from corrbot.understand.refs import TaskRef
 from corrbot.understand.textwords import ChunkBits, token_chunks
@@ -124,7 +124,7 @@ def _name_instances(branch: str) -> list[str]:
 
 def _may_name_a_body(text: str, bits: ChunkBits) -> bool:
     found = bits.bits(token_chunks(text.lower()))
-    return bool(found & classifier._BODY_BITS) or any(mark in text for mark in cues.BODY_MARKS)
+    return bool(found & cueevidence.BODY_BITS) or any(mark in text for mark in cues.BODY_MARKS)
 
 
 def test_every_body_name_has_a_word_or_mark() -> None:
