@@ -22,7 +22,7 @@ from corrbot.understand.directives import (
     on_behalf_of,
     tag_correction,
 )
-from corrbot.understand.keywords import folds_ascii, lowered
+from corrbot.understand.keywords import LineStarts, folds_ascii, lowered
 from corrbot.understand.mapping import FoundMapping, find_mapping
 from corrbot.understand.positions import (
     VOTE_KEYS,
@@ -51,9 +51,7 @@ class Conventions:
 # at their first character: with (?i:) keys the search took five times as long,
 # with a key that begins with a group ("(?:un)?tags?") one and a half.
 _OTHER_KEYS = "|".join([*directives.KEYS, mapping.KEY])
-_LINE_START = "[^\\S\\n]*(?:" + VOTE_KEYS + "|" + _OTHER_KEYS + ")"
-_FIRST_START = re.compile(_LINE_START)
-_START = re.compile("\\n" + _LINE_START)
+_STARTS = LineStarts("[^\\S\\n]*(?:" + VOTE_KEYS + "|" + _OTHER_KEYS + ")")
 _OTHER_START = re.compile("[^\\S\\n]*(?:" + _OTHER_KEYS + ")")
 
 
@@ -79,10 +77,7 @@ def _line_starts(text: str) -> list[int] | None:
     """
     if not newlines_only(text) or folds_ascii(text):
         return None
-    low = lowered(text)
-    starts = [0] if _FIRST_START.match(low) else []
-    starts += [match.start() + 1 for match in _START.finditer(low)]
-    return starts
+    return _STARTS(lowered(text))
 
 
 def _read_each(new_text: str, position: PositionReading | None = None) -> Conventions:

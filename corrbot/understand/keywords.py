@@ -5,11 +5,13 @@ are case-insensitive patterns tried line by line, each spelling a keyword
 ("decision", "mechanism"); almost no post holds the keyword, and a substring test
 of the lowered text says so at a fraction of the cost of the line loop. A post's
 new text is read by several of them in a row, and by the classifier, which lowers
-it too: ``lowered`` does it once.
+it too: ``lowered`` does it once. ``LineStarts`` finds the lines a reader may
+read by one search, for the readers that look at line starts only.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 
@@ -50,3 +52,21 @@ def folds_ascii(text: str) -> bool:
 def _folds(text: str) -> bool:
     # A post's new text is asked about for several keywords in a row.
     return any(char in text for char in _FOLDING)
+
+
+class LineStarts:
+    """Where the lines begin that ``start`` (a pattern) matches from their beginning,
+    in a text whose only line boundary is "\\n".
+
+    The pattern is looked for after each "\\n", a literal the regex engine finds by
+    a fast search (a ``^`` is tried at every position), and on the first line alone.
+    """
+
+    def __init__(self, start: str) -> None:
+        self._first = re.compile(start)
+        self._after = re.compile("\\n" + start)
+
+    def __call__(self, text: str) -> list[int]:
+        starts = [0] if self._first.match(text) else []
+        starts += [match.start() + 1 for match in self._after.finditer(text)]
+        return starts

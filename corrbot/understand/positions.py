@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from corrbot.understand.keywords import LineStarts
+
 Stance = Literal["support", "object", "abstain"]
 
 
@@ -135,17 +137,7 @@ def newlines_only(text: str) -> bool:
 # "1" somewhere, so the two full patterns were tried on nearly every line.
 # conventions.py looks for VOTE_KEYS with the other readers' keys.
 VOTE_KEYS = "[+-]1|0|position"
-_LINE_START = "[^\\S\\n]*(?i:" + VOTE_KEYS + ")"
-_FIRST_CANDIDATE = re.compile(_LINE_START)
-_CANDIDATE = re.compile("\\n" + _LINE_START)
-
-
-def _vote_starts(text: str) -> list[int]:
-    """Where the lines _line_position may read begin, in a text whose only line
-    boundary is "\\n"."""
-    starts = [0] if _FIRST_CANDIDATE.match(text) else []
-    starts += [match.start() + 1 for match in _CANDIDATE.finditer(text)]
-    return starts
+_vote_starts = LineStarts("[^\\S\\n]*(?i:" + VOTE_KEYS + ")")
 
 
 def _line_votes(text: str, starts: Iterable[int]) -> Iterator[tuple[int, str, FoundPosition]]:
