@@ -18,6 +18,7 @@ from operator import or_
 from typing import NamedTuple
 
 from corrbot.understand import cues
+from corrbot.understand.keywords import LineStarts
 
 _MAX_BODY_HITS = 4
 
@@ -52,27 +53,15 @@ class Found(Container[str]):
         return bool(self._bits & _BIT[string]) if isinstance(string, str) else False
 
 
-class _LineSearch(NamedTuple):
-    """Whether a line cue's pattern, "^" and the rest under re.MULTILINE, matches.
-
-    "^" matches at the text's start and after each "\\n" only: the rest is tried
-    there, and after a "\\n" found by a fast search of that literal, where the
-    regex engine tries "^" at every position (5x slower over a patch).
-    """
-
-    first: re.Pattern[str]  # the rest, at the start
-    after_newline: re.Pattern[str]  # "\\n" and the rest
-
-    def search(self, text: str) -> bool:
-        return bool(self.first.match(text) or self.after_newline.search(text))
-
-
-def _line_search(pattern: re.Pattern[str]) -> _LineSearch:
+def _line_search(pattern: re.Pattern[str]) -> LineStarts:
+    """Whether a line cue's pattern, "^" and the rest under re.MULTILINE, matches:
+    "^" matches at the text's start and after each "\\n" only, so the rest is tried
+    there (keywords.LineStarts), where the regex engine tries "^" at every position
+    (5x slower over a patch)."""
     source = pattern.pattern
     if not source.startswith("^") or not pattern.flags & re.MULTILINE or "|" in source:
         raise ValueError(f"not a line cue: {source!r}")
-    rest = source[1:]
-    return _LineSearch(re.compile(rest, pattern.flags), re.compile("\n" + rest, pattern.flags))
+    return LineStarts(source[1:], pattern.flags)
 
 
 class _Part(NamedTuple):
@@ -82,7 +71,7 @@ class _Part(NamedTuple):
     most: float  # the most it can add
     cue: cues.Cue | None  # None for the bodies
     needs: int = 0  # the bits (_BIT) of the cue's needs
-    line: _LineSearch | None = None  # for a line cue
+    line: LineStarts | None = None  # for a line cue
 
     def may_add(self, found: int, marks: bool) -> bool:
         """False only when the term is 0 in a text whose lowered form holds the
@@ -101,7 +90,7 @@ class _Part(NamedTuple):
             named = min(_MAX_BODY_HITS, len(set(pattern.findall(text))))
             return weight * named * (named + 1) / 2
         if self.line is not None:
-            return cue.weight if self.line.search(lowered) else 0.0
+            return cue.weight if self.line.any_in(lowered) else 0.0
         hits = 0
         for match in cue.finditer(lowered, where):
             if not cues.NEGATED.search(lowered, max(0, match.start() - 16), match.start()):

@@ -62,11 +62,15 @@ class LineStarts:
     a fast search (a ``^`` is tried at every position), and on the first line alone.
     """
 
-    def __init__(self, start: str) -> None:
-        self._first = re.compile(start)
-        self._after = re.compile("\\n" + start)
+    def __init__(self, start: str, flags: int = 0) -> None:
+        self._first = re.compile(start, flags)
+        self._after = re.compile("\\n" + start, flags)
 
     def __call__(self, text: str) -> list[int]:
         starts = [0] if self._first.match(text) else []
         starts += [match.start() + 1 for match in self._after.finditer(text)]
         return starts
+
+    def any_in(self, text: str) -> bool:
+        """Whether there is such a line (the first found ends the search)."""
+        return bool(self._first.match(text) or self._after.search(text))
