@@ -20,7 +20,7 @@ from corrbot.clock import FixedClock
 from corrbot.consensus import openers
 from corrbot.members import preload_members, remember_members
 from corrbot.model import Group, Message, RawBlob
-from corrbot.pipeline import confirm, parse, tag_rows, thread
+from corrbot.pipeline import confirm, new_rows, parse, tag_rows, thread
 from corrbot.pipeline.context import MessageContext
 from corrbot.pipeline.parse_ahead import Prepared, ReadAhead, Readings
 from corrbot.pipeline.tagging import cache_refs
@@ -217,6 +217,7 @@ def _prepare(session: Session) -> None:
     cache_refs(session)
     tag_rows.remember(session)
     thread.remember_rows(session)
+    new_rows.remember(session)
     openers.remember(session)
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, defer, make_transient_to_detached
 
 from corrbot.model import Item, Message, Thread
+from corrbot.pipeline import new_rows
 from corrbot.pipeline.context import MessageContext
 from corrbot.understand.subject import normalise_subject
 
@@ -179,13 +180,17 @@ _INSERTS = {model: insert(model).returning(*model.__table__.columns) for model i
 
 
 def _insert(session: Session, model: type[R], values: dict[str, object]) -> R:
-    """Insert one row now, for its id, and return it as the session's own.
+    """A new row, with its id, as the session's own: inserted at the next flush in
+    a runner transaction (new_rows.py), else now.
 
     Not by adding it and flushing: a flush would also write the message's pending
     changes, and later its other changes in a second UPDATE of the same row. The
     statement is built once (an ORM INSERT ... RETURNING costs more than twice as
     much per row).
     """
+    later = new_rows.add(session, model, values)
+    if later is not None:
+        return later
     stored = session.connection().execute(_INSERTS[model], values).one()
     made = model(**stored._mapping)
     make_transient_to_detached(made)  # as if loaded: persistent once added

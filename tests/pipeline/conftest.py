@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from corrbot.model import Message
 from corrbot.runtime import Runtime
@@ -23,3 +25,20 @@ def by_message_id(runtime: Runtime) -> dict[str, Message]:
         rows = list(session.scalars(select(Message)))
         session.expunge_all()
     return {row.message_id: row for row in rows}
+
+
+@contextmanager
+def statements(session: Session, start: str) -> Iterator[list[str]]:
+    """The SQL statements beginning with ``start`` sent on the session's engine meanwhile."""
+    sent: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith(start):
+            sent.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", note)

@@ -7,8 +7,6 @@ flushed (the query they stand in for would have flushed it first).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import event, select
@@ -20,6 +18,7 @@ from corrbot.model import Issue, Item, Message, Tag, Task
 from corrbot.pipeline import tag_rows, tagging, thread
 from corrbot.runtime import Runtime
 from corrbot.understand import FoundTag
+from tests.pipeline.conftest import statements
 
 
 def test_cached_tasks_and_issues_follow_unflushed_changes(runtime: Runtime) -> None:
@@ -111,23 +110,6 @@ def test_an_item_added_in_the_transaction_counts_before_its_flush(runtime: Runti
         assert not openers.may_have_opened(session, posts[1].id)
 
 
-@contextmanager
-def _statements(session: Session, start: str) -> Iterator[list[str]]:
-    """The SQL statements beginning with ``start`` sent on the session's engine meanwhile."""
-    sent: list[str] = []
-
-    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if statement.lstrip().upper().startswith(start):
-            sent.append(statement)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
-
-
 def test_an_id_found_missing_gets_its_placeholder_without_a_second_look(
     rt: Runtime,
 ) -> None:
@@ -141,7 +123,7 @@ def test_an_id_found_missing_gets_its_placeholder_without_a_second_look(
         thread.remember_rows(session)
         found = thread.preload_rows(session, rt.group_id, ["here@x", "gone@x"])
         assert found == [stored]
-        with _statements(session, "SELECT") as selects:
+        with statements(session, "SELECT") as selects:
             made = thread._row(session, rt.group_id, "gone@x")
             assert thread._row(session, rt.group_id, "here@x") is stored
             assert thread._row(session, rt.group_id, "gone@x") is made
@@ -195,7 +177,7 @@ def test_a_flush_stores_its_new_tags_in_one_insert(rt: Runtime) -> None:
         message = Message(group_id=rt.group_id, message_id="many@x")
         session.add(message)
         session.flush()
-        with _statements(session, "INSERT INTO TAG") as inserts:
+        with statements(session, "INSERT INTO TAG") as inserts:
             tagging.write_tags(session, message.id, _tags("a", "b", "c", "d"))
             session.flush()
         rows = tag_rows.rows_of(session, message.id)
