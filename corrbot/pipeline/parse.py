@@ -34,6 +34,7 @@ from corrbot.pipeline.parse_headers import (
     read_raw,
     sender_of,
 )
+from corrbot.pipeline.row_fields import RowFields
 
 log = logging.getLogger("corrbot.pipeline")
 
@@ -95,8 +96,9 @@ def read_message(message: Message, data: bytes) -> tuple[EmailMessage, str | Non
     return read_parsed(message, parse_bytes(data))
 
 
-def read_parsed(message: Message, msg: EmailMessage) -> tuple[EmailMessage, str | None]:
-    """``read_message`` of an already parsed mail."""
+def read_parsed(message: Message | RowFields, msg: EmailMessage) -> tuple[EmailMessage, str | None]:
+    """``read_message`` of an already parsed mail (of a row, or of the plain fields an
+    import's worker reads: pipeline/row_fields.py)."""
     defects: list[str] = []
     # The headers read here, found in one pass over a mail's many headers, and the
     # top level's MIME headers (what charset_hint and read_body read of it).

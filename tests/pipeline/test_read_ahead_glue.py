@@ -1,0 +1,105 @@
+"""What a read-ahead worker does around the readers: its one pass over a mail's headers
+and the plain row fields it reads into."""
+
+from __future__ import annotations
+
+import random
+from email.message import Message as EmailMessage
+from email.parser import BytesParser
+from email.policy import compat32
+
+from corrbot.addresses import RECIPIENT_HEADERS, ListAddresses
+from corrbot.model import Message
+from corrbot.pipeline import packed_head, parse_ahead
+from corrbot.pipeline.parse import read_parsed
+from corrbot.pipeline.row_fields import FIELDS, RowFields
+from corrbot.rules.chain import HEADERS_READ
+from tests.mail import make_mail
+
+# Header names in any case, the rules' and others, and values with what a parse can
+# give: surrogate escapes (8-bit bytes), folded lines, the separator's neighbours.
+NAMES = [
+    *RECIPIENT_HEADERS,
+    "to",
+    "CC",
+    "dElIvErEd-To",
+    "X-ORIGINAL-TO",
+    "List-Id",
+    "Precedence",
+    "Content-Type",
+    "Subject",
+    "From",
+    "Bcc",
+    "Resent-To",
+    "X-To",
+]
+VALUES = [
+    "wg@ek.org",
+    "A <a@b.c>",
+    "caf\udce9 <c@ek.org>",
+    "x,\n y@z",
+    "",
+    "\x7f",
+    "\udcff",
+    " ",
+    "@",
+]
+
+
+def _mails(count: int) -> list[EmailMessage]:
+    draw = random.Random(20261126)
+    mails = []
+    for _ in range(count):
+        mail = EmailMessage(policy=compat32)
+        for _ in range(draw.randint(0, 12)):
+            value = "".join(draw.choice(VALUES) for _ in range(draw.randint(0, 3)))
+            mail.set_raw(draw.choice(NAMES), value)
+        if draw.random() < 0.2:
+            mail.set_unixfrom("From a@b Mon Jan  1 00:00:00 2024")
+        mails.append(mail)
+    return mails
+
+
+def test_one_pass_finds_what_get_all_and_the_rules_filter_find() -> None:
+    for mail in _mails(3_000):
+        head, recipients = packed_head.scan(mail)
+        fetched = mail.policy.header_fetch_parse
+        for name in RECIPIENT_HEADERS:
+            found = [str(fetched(*pair)) for pair in recipients.get(name.lower(), [])]
+            assert found == [str(value) for value in mail.get_all(name) or []]
+        assert set(recipients) <= {name.lower() for name in RECIPIENT_HEADERS}
+        assert head is not None
+        kept = [(n, v) for n, v in mail.raw_items() if n.lower() in HEADERS_READ]
+        assert head == (mail.get_unixfrom(), "".join(f"{n}\x80{v}\x80" for n, v in kept))
+        assert list(packed_head.rebuilt(head).raw_items()) == kept
+
+
+def test_the_workers_recipients_give_the_answer_of_a_fresh_scan() -> None:
+    addresses = ListAddresses.of("wg@ek.org")
+    answers = set()
+    for mail in _mails(3_000):
+        given = parse_ahead._addressed(addresses, mail, packed_head.scan(mail)[1])
+        assert given == parse_ahead._addressed(addresses, mail)
+        answers.add(given)
+    assert None in answers and len(answers) > 1  # found, and not found
+
+
+def _fields(row: Message | RowFields) -> dict[str, object]:
+    return {name: getattr(row, name) for name in FIELDS}
+
+
+def test_plain_row_fields_read_as_a_message_row_does() -> None:
+    mails = [
+        make_mail("ana@example.org", "Hi", "Hi.\n", message_id="m@x", in_reply_to="p@x"),
+        # its own Message-ID among its references, which read_parsed drops
+        b"From: a@b.c\nReferences: <p@x> <m@x>\nDate: nonsense\n\nbody\n",
+        b"From: a@b.c\nSubject: =?x-unknown?q?caf=E9?=\n\n\xe9t\xe9\n",
+        b"not an email at all",
+        b"",
+    ]
+    for raw in mails:
+        plain, row = RowFields("m@x"), Message(message_id="m@x")
+        parse = BytesParser(policy=compat32).parsebytes
+        assert read_parsed(plain, parse(raw))[1] == read_parsed(row, parse(raw))[1]
+        assert plain.fields() == _fields(row)
+        assert plain.received_at is None and row.received_at is None
