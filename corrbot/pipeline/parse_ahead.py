@@ -310,14 +310,15 @@ class Readings:
     """
 
     def __init__(self) -> None:
-        self._where: dict[int, tuple[int, Future[list[Prepared | None]], Refs | None]] = {}
+        self._where: dict[int, tuple[int, _Task]] = {}
         self._failed = False
 
     def add(
         self, ids: list[int], future: Future[list[Prepared | None]], refs: Refs | None = None
     ) -> None:
         """The rows one task of the worker reads, in its order, with what it was given."""
-        self._where.update((row_id, (place, future, refs)) for place, row_id in enumerate(ids))
+        task = _Task(future, refs)
+        self._where.update((row_id, (place, task)) for place, row_id in enumerate(ids))
 
     def forget(self, ids: list[int]) -> None:
         """Let go of rows processed (a large import would otherwise keep every reading)."""
@@ -338,16 +339,43 @@ class Readings:
         found = self._where.get(row_id)
         if found is None or self._failed:
             return None
-        place, future, refs = found
+        place, task = found
         try:
-            reading = future.result()[place]
+            return task.readings()[place]
         except Exception:  # a dead worker: the runner reads the rest itself
             log.warning("reading ahead failed; reading in the runner", exc_info=True)
             self._failed = True
             return None
-        if reading is not None and refs is not None:
-            reading.refs = refs
-        return reading
+
+
+class _Task:
+    """One task of the workers: its future, the refs it was given, and its readings.
+
+    The readings are kept once fetched, with the refs set: the runner asks about
+    each row several times (ready, then get twice), and each question to the
+    future takes its lock.
+    """
+
+    __slots__ = ("_fetched", "future", "refs")
+
+    def __init__(self, future: Future[list[Prepared | None]], refs: Refs | None) -> None:
+        self.future = future
+        self.refs = refs
+        self._fetched: list[Prepared | None] | None = None
+
+    def done(self) -> bool:
+        return self._fetched is not None or self.future.done()
+
+    def readings(self) -> list[Prepared | None]:
+        """Waits for them; raises what the worker raised."""
+        if self._fetched is None:
+            fetched = self.future.result()
+            if self.refs is not None:
+                for reading in fetched:
+                    if reading is not None:
+                        reading.refs = self.refs
+            self._fetched = fetched
+        return self._fetched
 
 
 def group_refs(runtime: Runtime) -> Refs:

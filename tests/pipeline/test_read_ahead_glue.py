@@ -4,6 +4,7 @@ and the plain row fields it reads into."""
 from __future__ import annotations
 
 import random
+from concurrent.futures import Future
 from email.message import Message as EmailMessage
 from email.parser import BytesParser
 from email.policy import compat32
@@ -103,3 +104,32 @@ def test_plain_row_fields_read_as_a_message_row_does() -> None:
         assert read_parsed(plain, parse(raw))[1] == read_parsed(row, parse(raw))[1]
         assert plain.fields() == _fields(row)
         assert plain.received_at is None and row.received_at is None
+
+
+REFS = parse_ahead.Refs((), (), 0.5)
+
+
+def _readings(future: Future[list[parse_ahead.Prepared | None]]) -> parse_ahead.Readings:
+    readings = parse_ahead.Readings()
+    readings.add([5, 6], future, REFS)
+    return readings
+
+
+def test_every_reading_of_a_task_gets_its_refs_and_is_kept() -> None:
+    raws = [make_mail("a@b.c", "S", "T.\n"), make_mail("d@e.f", "U", "V.\n")]
+    done: Future[list[parse_ahead.Prepared | None]] = Future()
+    readings = _readings(done)
+    assert readings.has(6) and not readings.ready(6)
+    done.set_result(parse_ahead.prepare_many([(5, "m@x", raws[0]), (6, "n@x", raws[1])]))
+    second, first = readings.get(6), readings.get(5)
+    assert readings.ready(5) and first is not None and second is not None
+    assert first.refs is REFS and second.refs is REFS
+    assert second.fields["from_addr"] == "d@e.f" and readings.get(6) is second
+
+
+def test_a_dead_worker_leaves_every_row_to_the_runner() -> None:
+    dead: Future[list[parse_ahead.Prepared | None]] = Future()
+    dead.set_exception(BrokenPipeError())
+    readings = _readings(dead)
+    assert readings.ready(5) and readings.get(5) is None
+    assert not readings.has(6) and not readings.ready(6) and readings.get(6) is None
