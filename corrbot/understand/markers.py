@@ -26,6 +26,9 @@ _EDGE_R = r"[\s.:：>*\-]*$"
 _EDGE_R_ASCII = ".:>*-" + "".join(filter(str.isspace, map(chr, range(128))))
 # The end of the date-then-address pattern below, from the "@" of the address on.
 _ADDRESS_FROM_AT = r"@[^@<>\s]+\.[^@<>\s]+>:?"
+# Two patterns below that end on anything, slow to fail on a long line.
+_WROTE_ON = r".+?\bwrote\s+on\s.+"
+_DATE_ADDRESS = r".*\d{4}.{1,80}<\s*[^@<>\s]+" + _ADDRESS_FROM_AT
 # Each pattern with the words it cannot match without (any one of them, in the
 # lowercased line) and, when it ends on a word, the words it can end on (before
 # _EDGE_R; none: it ends on anything, or on words no ASCII line holds, the only
@@ -40,7 +43,7 @@ _ATTRIBUTION_SPECS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         r"(?:on|at)\s.+\b(?:wrote|writes|said|says)",
     ),
     (("writes",), ("writes",), r"in message\s.+\bwrites"),
-    (("wrote",), (), r".+?\bwrote\s+on\s.+"),
+    (("wrote",), (), _WROTE_ON),
     (("wrote",), ("wrote",), r".+@[\w.-]+\.\w{2,}\b.*\bwrote"),
     (("wrote", "schrieb"), ("wrote", "schrieb"), r".+\svia\s.+\s(?:wrote|schrieb)"),
     # A name alone, at most four words: "Alice wrote:", "Jean-Luc Dupont a écrit :"
@@ -73,7 +76,7 @@ _ATTRIBUTION_SPECS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     (("كتب",), (), r".+\s?كتب\s?:"),
     # Date then sender address, with no verb (Gmail in some locales):
     # "2015-10-18 0:17 GMT+03:00 Matt <m@x.org>:", "2013/7/20 sam <s@x.org>"
-    (("@",), (), r".*\d{4}.{1,80}<\s*[^@<>\s]+" + _ADDRESS_FROM_AT),
+    (("@",), (), _DATE_ADDRESS),
     (("gmt",), (), r"20\d\d-\d\d-\d\d \d\d?:\d\d GMT[+-]\d\d:\d\d [\w\s]+"),
 )
 ATTRIBUTION = [re.compile(_EDGE_L + p + _EDGE_R, _I) for _, _, p in _ATTRIBUTION_SPECS]
@@ -89,7 +92,42 @@ _NEEDED_BY: tuple[tuple[str, tuple[int, ...]], ...] = tuple(
     (word, tuple(i for i, needs in enumerate(ATTRIBUTION_NEEDS) if word in needs))
     for word in dict.fromkeys(word for needs in ATTRIBUTION_NEEDS for word in needs)
 )
-_ASCII_NEEDED_BY = tuple((word, needed_by) for word, needed_by in _NEEDED_BY if word.isascii())
+
+
+def _ascii_tries(
+    ending: bool,
+) -> tuple[tuple[int, tuple[str, ...], re.Pattern[str] | None], ...]:
+    """The patterns an ASCII line may match, with the words (one needed) and the
+    gate (a search over the lowered line that must find something) of each; with
+    ``ending``, those ending on a word, else those ending on anything.
+
+    A pattern none of whose words is ASCII cannot match an ASCII line.
+    """
+    return tuple(
+        (i, ascii_needs, _ASCII_GATES.get(pattern))
+        for i, (needs, ends, pattern) in enumerate(_ATTRIBUTION_SPECS)
+        if bool(ends) == ending
+        for ascii_needs in [tuple(filter(str.isascii, needs))]
+        if ascii_needs and (not ending or any(map(str.isascii, ends)))
+    )
+
+
+# What the lowered ASCII line must hold besides a word, where the pattern is slow
+# to fail on a long line (the extensions of an attribution over quoted text):
+# "wrote on" (its "\s" are ASCII in an ASCII line), and the ">" closing an address,
+# which, with only _EDGE_R after it, is among what rstrip(_EDGE_R_ASCII) takes.
+_ASCII_GATES: dict[str, re.Pattern[str]] = {
+    _WROTE_ON: re.compile(r"wrote\s+on\s"),
+    _DATE_ADDRESS: re.compile(r">[" + re.escape(_EDGE_R_ASCII) + r"]*$"),
+}
+_ASCII_ANY_END = _ascii_tries(False)
+# The word a pattern ends on, on an ASCII line, to what it adds to _ASCII_ANY_END.
+# No ASCII end word ends another, so a line ends on one at most.
+_ASCII_BY_END: dict[str, tuple[tuple[int, tuple[str, ...], re.Pattern[str] | None], ...]] = {
+    word: tuple(t for t in _ascii_tries(True) if word in _ENDS[t[0]]) + _ASCII_ANY_END
+    for word in dict.fromkeys(w for ends in _ENDS for w in ends if w.isascii())
+}
+_ASCII_END_WORDS = tuple(_ASCII_BY_END)
 
 
 def attribution_match(line: str, lowered: str | None = None) -> bool:
@@ -104,16 +142,22 @@ def attribution_match(line: str, lowered: str | None = None) -> bool:
         return any(ATTRIBUTION[i].match(line) for i in sorted(tried))
     # Lowering an ASCII line shows what IGNORECASE matches in it: a pattern that
     # ends on a word matches only if the line ends on it. Most lines an attribution
-    # is extended over ("…, X wrote: > text") end on another.
+    # is extended over ("…, X wrote: > text") end on another, and are tried against
+    # the few patterns that end on anything.
     end = lowered.rstrip(_EDGE_R_ASCII)
-    tried = {
-        i
-        for word, needed_by in _ASCII_NEEDED_BY
-        if word in lowered
-        for i in needed_by
-        if not _ENDS[i] or end.endswith(_ENDS[i])
-    }
-    return any(ATTRIBUTION[i].match(line) for i in sorted(tried))
+    tries = _ASCII_ANY_END
+    if end.endswith(_ASCII_END_WORDS):
+        tries = _ASCII_BY_END[next(w for w in _ASCII_END_WORDS if end.endswith(w))]
+    for i, needs, gate in tries:
+        # Loops, not any() over a generator: this runs for every line joined.
+        for word in needs:
+            if word in lowered:
+                break
+        else:
+            continue
+        if (gate is None or gate.search(lowered)) and ATTRIBUTION[i].match(line):
+            return True
+    return False
 
 
 # Every ATTRIBUTION pattern needs one of these words (or a year and an address

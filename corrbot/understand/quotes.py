@@ -41,9 +41,12 @@ _CONVENTION = re.compile(
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
 _WORD = re.compile(r"\w")
 _MAX_ATTRIBUTION_LINES = 4
-_OPENER = re.compile(
-    r"^[\s>*-]*(?:on|at|le|el|em|am|op|il|den|dnia|在|في)\s|\d{4}|\d:\d\d|@", re.IGNORECASE
-)
+# A line a wrapped attribution may start with: an opening word, a year, a time or
+# an address. One search of the three alternatives tried them at every position;
+# apart, the word is matched at the start only and the digits found by a search
+# that skips to the next digit.
+_OPENER_WORD = re.compile(r"[\s>*-]*(?:on|at|le|el|em|am|op|il|den|dnia|在|في)\s", re.IGNORECASE)
+_OPENER_DIGITS = re.compile(r"\d(?:\d{3}|:\d\d)")
 # Three letters then a full stop, or ! or ?, at the end: only the last four
 # characters are searched (see _ends_sentence), since searching a whole line is slow.
 _SENTENCE_END = re.compile(r"(?:[^\W\d]{3}[.!?]|[!?])$")
@@ -73,14 +76,27 @@ def _has_fence_mark(text: str) -> bool:
     return ("`" in text and "```" in text) or ("~" in text and "~~~" in text)
 
 
-def _keep(lines: list[str], judged: Sequence[int], fenced: bool = True) -> list[str | None]:
-    """Kept lines in order; ``None`` stands for a removed stretch.
+class Kept(list[str]):
+    """Kept lines in order; ``gaps`` holds where a removed stretch was (ascending:
+    before the line at that index, or at the end), which _tidy marks with one blank
+    line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gaps: list[int] = []
+
+    def gap(self) -> None:
+        self.gaps.append(len(self))
+
+
+def _keep(lines: list[str], judged: Sequence[int], fenced: bool = True) -> Kept:
+    """Kept lines in order, with the removed stretches (see Kept).
 
     Lines not in ``judged`` (ascending) are plain text: kept as they are, but for
     the runs of plain quoted lines of linescan.Suspects. Without ``fenced``, no line
     is a code fence.
     """
-    out: list[str | None] = []
+    out = Kept()
     suspects = judged if isinstance(judged, linescan.Suspects) else None
     runs = suspects.runs if suspects else {}
     has_text = False
@@ -91,7 +107,7 @@ def _keep(lines: list[str], judged: Sequence[int], fenced: bool = True) -> list[
             # Taken with an earlier line; if that was an attribution or a header
             # block, a run of quoted lines may go on past it.
             if runs.get(judge, 0) > i:
-                out.append(None)
+                out.gap()
                 i = runs[judge]
             continue
         if judge > i:
@@ -101,8 +117,8 @@ def _keep(lines: list[str], judged: Sequence[int], fenced: bool = True) -> list[
             i = judge
         if i in runs:
             # Each of them would be dropped as a plain quoted line below; so many
-            # None are one to _tidy.
-            out.append(None)
+            # gaps are one to _tidy.
+            out.gap()
             i = runs[i]
             continue
         line = lines[i]
@@ -124,7 +140,7 @@ def _keep(lines: list[str], judged: Sequence[int], fenced: bool = True) -> list[
         if marked and m.QUOTE.match(line) and not m.QUOTE.match(line.lstrip(" >*-")):
             # A plain quoted line: no attribution starts here (see _attribution),
             # so the quote rule below drops it.
-            out.append(None)
+            out.gap()
             i += 1
             continue
         if marked and line.startswith("+") and not m.MOBILE_SIGNATURE_ANY.match(line):
@@ -139,7 +155,7 @@ def _keep(lines: list[str], judged: Sequence[int], fenced: bool = True) -> list[
             following = _next_nonblank(lines, i + span)
             quoted = following is not None and bool(m.QUOTE.match(lines[following]))
             if quoted or not has_text:
-                out.append(None)
+                out.gap()
                 i += span
                 continue
             return out
@@ -149,20 +165,20 @@ def _keep(lines: list[str], judged: Sequence[int], fenced: bool = True) -> list[
             i += 1
             continue
         if m.QUOTE.match(line):
-            out.append(None)
+            out.gap()
             i += 1
             continue
         if m.SIG_DASHES.match(line):
             return out
         if m.MOBILE_SIGNATURE_ANY.match(line):
-            out.append(None)
+            out.gap()
             i += 1
             continue
         block = _embedded_start(lines, i)
         if block:
             if has_text:
                 return out
-            out.append(None)
+            out.gap()
             i += block
             continue
         if m.DIVIDER.match(line) and _divider_ends_text(lines, i, judged):
@@ -194,24 +210,29 @@ def _attribution(lines: list[str], i: int) -> int:
         return 0
     # A wrapped attribution starts with a date or an address, never with the end
     # of a sentence ("This is my 3rd point." must not join the line below it).
-    may_wrap = bool(_OPENER.search(first)) and not _ends_sentence(first)
-    if not may_wrap and not m.attribution_hint(first):
-        return 0
+    may_wrap = _opens(first) and not _ends_sentence(first)
+    # What the first line holds the joins hold too: then the hint holds for each.
+    hinted = m.attribution_hint(first)
+    if not may_wrap:
+        # No line joins it: it is an attribution alone or none.
+        return int(hinted and _matched(first, lines, i + 1, True))
     parts: list[str] = []
+    size = -1  # the length of the join
     found = 0
     j = i
     while j < len(lines) and len(parts) < _MAX_ATTRIBUTION_LINES:
-        if lines[j].strip():
-            parts.append(lines[j].strip())
-            joined = " ".join(parts)
-            if len(joined) > 300:
-                break
+        part = lines[j].strip()
+        if part:
             # Joining wrapped lines must not swallow prose: only when the join
             # looks like a client's line (a digit or an address somewhere).
-            if len(parts) > 1 and (not may_wrap or _ends_sentence(parts[-2])):
+            if parts and _ends_sentence(parts[-1]):
                 break
-            if _matches(joined) and _evidence(joined, lines, j + 1):
-                # Keep extending: "…<addr>" may match before the "> wrote:" line.
+            parts.append(part)
+            size += len(part) + 1
+            if size > 300:
+                break
+            # Keep extending: "…<addr>" may match before the "> wrote:" line.
+            if _matched(" ".join(parts), lines, j + 1, hinted):
                 found = j - i + 1
         elif len(parts) == 1 and j - i > 2:
             break
@@ -219,10 +240,16 @@ def _attribution(lines: list[str], i: int) -> int:
     return found
 
 
-def _matches(line: str) -> bool:
-    # One cheap search first: most lines name no verb of writing and no address.
-    lowered = line.lower()
-    return m.attribution_hint(line, lowered) and m.attribution_match(line, lowered)
+def _opens(first: str) -> bool:
+    return "@" in first or bool(_OPENER_DIGITS.search(first) or _OPENER_WORD.match(first))
+
+
+def _matched(joined: str, lines: list[str], after: int, hinted: bool) -> bool:
+    """The join is an attribution (``hinted``: its hint is known to hold)."""
+    lowered = joined.lower()
+    if not hinted and not m.attribution_hint(joined, lowered):
+        return False
+    return m.attribution_match(joined, lowered) and _evidence(joined, lines, after)
 
 
 def _ends_sentence(text: str) -> bool:
@@ -272,17 +299,24 @@ def _divider_ends_text(lines: list[str], i: int, judged: Sequence[int]) -> bool:
     following = _next_nonblank(lines, i + 1)
     if following is None:
         return True
-    if _judged(judged, following) and _embedded_start(lines, following):
+    # The judged lines from ``following`` on, walked along with the lines below
+    # (a patch's diffstat, most often) instead of looked up for each.
+    at = bisect_left(judged, following)
+    if at < len(judged) and judged[at] == following and _embedded_start(lines, following):
         return True
     count = 0
-    for j in range(i + 1, len(lines)):
+    for j in range(following, len(lines)):
         line = lines[j]
         if not line.strip():
             continue
+        while at < len(judged) and judged[at] < j:
+            at += 1
         # A line linescan did not pick is plain: none of the three (and it is faster),
         # but for the quoted lines of its runs.
         if m.QUOTE.match(line) or (
-            _judged(judged, j) and (_attribution(lines, j) or _embedded_start(lines, j))
+            at < len(judged)
+            and judged[at] == j
+            and (_attribution(lines, j) or _embedded_start(lines, j))
         ):
             break
         if _CONVENTION.match(line):
@@ -291,11 +325,6 @@ def _divider_ends_text(lines: list[str], i: int, judged: Sequence[int]) -> bool:
         if count > _MAX_SIGNATURE_LINES:
             return False
     return True
-
-
-def _judged(judged: Sequence[int], j: int) -> bool:
-    at = bisect_left(judged, j)
-    return at < len(judged) and judged[at] == j
 
 
 def _disclaimer(lines: list[str], i: int) -> bool:
@@ -309,23 +338,21 @@ def _disclaimer(lines: list[str], i: int) -> bool:
     return bool(m.DISCLAIMER_WORDS.search(" ".join(paragraph)))
 
 
-def _tidy(kept: list[str | None]) -> str:
+def _tidy(kept: Kept) -> str:
     """Join kept lines: one blank line where text was removed, no ragged ends."""
-    lines: list[str] = []
-    gap = False
-    for line in kept:
-        if line is None:
-            gap = True
-            while lines and not lines[-1].strip():
-                lines.pop()
-            continue
-        if gap:
-            if not line.strip():
-                continue
-            gap = False
-            if lines:
-                lines.append("")
-        lines.append(line)
+    gaps = kept.gaps
+    lines = kept[: gaps[0]] if gaps else kept[:]
+    for at, gap in enumerate(gaps):
+        while lines and not lines[-1].strip():
+            lines.pop()
+        stop = gaps[at + 1] if at + 1 < len(gaps) else len(kept)
+        # After a gap, blank lines are dropped up to the first line of text.
+        for first in range(gap, stop):
+            if kept[first].strip():
+                if lines:
+                    lines.append("")
+                lines += kept[first:stop]
+                break
     # Trailing lines without a letter or digit are dividers or tracking marks.
     while lines and not _WORD.search(lines[-1]) and not _FENCE.match(lines[-1]):
         lines.pop()
