@@ -58,10 +58,13 @@ def _by_first_letter(leads: tuple[str, ...]) -> str:
     for lead in leads:
         rests.setdefault(lead[0], []).append(lead[1:])
     firsts = "".join(first + first.upper() for first in rests if first.isascii())
+    # A branch starting with a literal character is passed over at once when the
+    # line's differs (with a class, re calls the class's test): one per case.
     branches = [
-        f"[{first}{first.upper()}](?i:{'|'.join(rest)})"
+        f"{case}(?i:{'|'.join(rest)})"
         for first, rest in rests.items()
         if first.isascii()
+        for case in dict.fromkeys((first, first.upper()))
     ]
     branches.append(f"(?=[^\\x00-\\x7f])(?i:{'|'.join(leads)})")
     # re tries the branches one after the other: one class first rejects a letter
@@ -70,6 +73,11 @@ def _by_first_letter(leads: tuple[str, ...]) -> str:
 
 
 _WORD = _by_first_letter(_LEADS)
+# Of the markers, only FORWARD_ANY lets a dash come before a word (its _EDGE_L):
+# after one, only its words (not the removed line of a patch's "-\tstatic").
+_FORWARD_WORD = _by_first_letter(
+    tuple(start for start in m.FORWARD_STARTS if not start.startswith(m.DASHES))
+)
 _DASHED = "|".join(
     start.removeprefix(m.DASHES) for start in m.FORWARD_STARTS if start.startswith(m.DASHES)
 )
@@ -85,7 +93,7 @@ _DASHED = "|".join(
 # dashes ("-- ", "--- Forwarded message ---") starts here.
 _MARKER_AFTER_BLANKS = (
     r"(?:>"
-    rf"|-(?:(?=[\s>*]*+-)[\s>*\-]*-(?:[\s*]*$|\s*(?i:{_DASHED}))|[\s>*\-]*+{_WORD})"
+    rf"|-(?:(?=[\s>*]*+-)[\s>*\-]*-(?:[\s*]*$|\s*(?i:{_DASHED}))|[\s>*\-]*+{_FORWARD_WORD})"
     rf"|\*[\s>*\-]*(?:--|\*\*|___|===|~~~|{_WORD})"
     rf"|[(<][\s(<]*+{_WORD}|___|===|~~~"
     rf"|(?=[A-Za-z\x80-\U0010ffff])(?:[A-Za-z]{{1,12}}+>|{_WORD}))"
@@ -102,6 +110,8 @@ _PLAIN = re.compile(r"(?= *>)[ >*\-]*+(?![^\S\n]*(?:>|[A-Za-z]{1,12}>(?!\S)))")
 # "$"); where it runs on into the next line it may match more, which only costs
 # time, and the next "\n" is still there to find.
 _MARKED = re.compile(rf"\n(?=[^\S\n]*+{_MARKER_AFTER_BLANKS})", re.MULTILINE)
+# The same, for the first line (at the start of the text).
+_MARKED_FIRST = re.compile(rf"[^\S\n]*+{_MARKER_AFTER_BLANKS}", re.MULTILINE)
 # The "\n" that ends a run of plain quoted lines.
 _RUN_END = re.compile(rf"\n(?!{_PLAIN.pattern})")
 # The one mobile signature that may start with anything ends with this.
@@ -146,13 +156,16 @@ def _after_key(word: str, key: str) -> str:
     return re.escape(word[at + 1]) + behind + re.escape(word[at + 2 :])
 
 
-_SEARCHES = _searches(_NEEDS)
-_ASCII_SEARCHES = _searches(tuple(word for word in _NEEDS if word.isascii()))
+_SEARCHES = _searches(tuple(word for word in _NEEDS if " " not in word))
+_ASCII_SEARCHES = _searches(tuple(word for word in _NEEDS if word.isascii() and " " not in word))
 # A word with a space can be split where a client wrapped the line: the next line
-# then starts with what follows a space ("\n" first, which is quick to look for).
-_WRAPPED_PARTS = tuple(part for word in _NEEDS for part in word.split(" ")[1:])
-_WRAPPED_FIRST = re.compile(r"[^\S\n]*(?:" + "|".join(map(re.escape, _WRAPPED_PARTS)) + ")")
-_WRAPPED_NEED = re.compile(r"\n" + _WRAPPED_FIRST.pattern)
+# then starts with what follows a space. Each such part is looked for once, for
+# both: a line starting with it (after blanks), and the words that end on it.
+_PARTS: dict[str, tuple[str, ...]] = {
+    part: tuple(word.removesuffix(part) for word in _NEEDS if word.endswith(" " + part))
+    for word in _NEEDS
+    for part in word.split(" ")[1:]
+}
 
 # The date-then-address pattern also needs a year before the address.
 _YEAR = re.compile(r"\d{4}")
@@ -183,59 +196,96 @@ def suspects(text: str, lines: list[str], reach: int) -> Suspects | None:
     if len(lowered) != len(text):
         # A capital whose lowercase is longer ("İ"): offsets in the two would differ.
         return None
-    marked, runs = _marked(text)
-    if keywords.may_hold(text, "mobile"):
+    marked, runs, bounds = _marked(text)
+    reads = _reads(text, bounds, reach)
+    if keywords.folds_ascii(text) or any(lowered.find("mobile", *read) >= 0 for read in reads):
         # IGNORECASE without a literal to skip to tries every character.
-        marked += _line_numbers(text, [hit.start() for hit in _MOBILE_END.finditer(text)])
+        hits = [hit.start() for read in reads for hit in _MOBILE_END.finditer(text, *read)]
+        marked += _line_numbers(text, hits)
     judged = Suspects(marked, runs)
-    ends = _line_numbers(text, _attribution_words(text, lowered))
+    ends = _line_numbers(text, _attribution_words(text, lowered, reads))
     judged += _attribution_starts(lines, ends, reach, None)
     if "@" in text:
-        ends = _line_numbers(text, [hit.start() for hit in m.ADDRESS_END.finditer(text)])
-        judged += _attribution_starts(lines, ends, reach, _YEAR)
+        hits = [hit.start() for read in reads for hit in m.ADDRESS_END.finditer(text, *read)]
+        judged += _attribution_starts(lines, _line_numbers(text, hits), reach, _YEAR)
     judged.sort()  # sorted runs: merged in linear time
     return judged
 
 
-def _marked(text: str) -> tuple[list[int], dict[int, int]]:
+def _marked(text: str) -> tuple[list[int], dict[int, int], list[tuple[int, int]]]:
     """The lines _MARKER_START matches (and a few more), a run of plain quoted lines
-    as its first line, in order; and the runs (see Suspects).
+    as its first line, in order; the runs (see Suspects); and where each run starts
+    and ends in ``text`` (its first character, the "\\n" after it or the end).
 
     One search over the text instead of a match per line: most lines are neither,
     and most quoted lines come in runs.
     """
-    padded = "\n" + text  # each line after a "\n", the first too
     judged: list[int] = []
     runs: dict[int, int] = {}
+    bounds: list[tuple[int, int]] = []
     line = last = 0
-    hit = _MARKED.search(padded)
-    while hit:
-        at = hit.start()
-        line += padded.count("\n", last, at)
-        last = at
+    start = 0 if _MARKED_FIRST.match(text) else _after(_MARKED.search(text))
+    while start >= 0:
+        line += text.count("\n", last, start)
+        last = start
         judged.append(line)
-        if not _PLAIN.match(padded, at + 1):
-            hit = _MARKED.search(padded, at + 1)
+        if not _PLAIN.match(text, start):
+            start = _after(_MARKED.search(text, start))
             continue
-        end = _RUN_END.search(padded, at + 1)
-        last = end.start() if end else len(padded)
-        line += padded.count("\n", at, last)
+        end = _RUN_END.search(text, start)
+        stop = end.start() if end else len(text)
+        line += text.count("\n", start, stop) + 1
+        last = stop + 1
         runs[judged[-1]] = line
-        hit = _MARKED.search(padded, last)
-    return judged, runs
+        bounds.append((start, stop))
+        start = _after(_MARKED.search(text, stop))
+    return judged, runs, bounds
 
 
-def _attribution_words(text: str, lowered: str) -> list[int]:
-    """Offsets in ``text`` of the words an attribution pattern cannot match without."""
+def _after(newline: re.Match[str] | None) -> int:
+    """Where the line after a ``_MARKED`` hit starts (-1: no hit)."""
+    return newline.start() + 1 if newline else -1
+
+
+def _reads(text: str, bounds: list[tuple[int, int]], reach: int) -> list[tuple[int, int]]:
+    """The stretches of ``text`` (start, end) that the searches for attribution words
+    and addresses read: all but each run of plain quoted lines from its ``reach``-th
+    line on.
+
+    An attribution never starts on a plain quoted line (``_keep`` drops it first),
+    and one starting above the run joins at most its first ``reach`` - 1 lines.
+    """
+    reads: list[tuple[int, int]] = []
+    done = 0
+    for start, stop in bounds:
+        skip = start
+        for _ in range(reach - 1):
+            skip = text.find("\n", skip, stop) + 1
+            if not skip:
+                break
+        else:
+            reads.append((done, skip))
+            done = stop
+    reads.append((done, len(text)))
+    return reads
+
+
+def _attribution_words(text: str, lowered: str, reads: list[tuple[int, int]]) -> list[int]:
+    """Offsets in ``text`` (within ``reads``) of the words an attribution pattern
+    cannot match without."""
     found: list[int] = []
     for search in _ASCII_SEARCHES if text.isascii() else _SEARCHES:
-        # Overlapping hits are missed, but they are on the line of the first.
-        found.extend(hit.start() for hit in search.finditer(lowered))
-    if _WRAPPED_PARTS and any(part in lowered for part in _WRAPPED_PARTS):
-        found.extend(hit.end() - 1 for hit in _WRAPPED_NEED.finditer(lowered))
-        first = _WRAPPED_FIRST.match(lowered)
-        if first:
-            found.append(first.end() - 1)
+        for read in reads:
+            # Overlapping hits are missed, but they are on the line of the first.
+            found.extend(hit.start() for hit in search.finditer(lowered, *read))
+    for part, heads in _PARTS.items():
+        for begin, end in reads:
+            at = lowered.find(part, begin, end)
+            while at >= 0:
+                start = lowered.rfind("\n", 0, at) + 1
+                if lowered.endswith(heads, 0, at) or lowered[start:at].isspace() or start == at:
+                    found.append(at)
+                at = lowered.find(part, at + 1, end)
     return found
 
 
@@ -257,11 +307,17 @@ def _attribution_starts(
     With ``needed``, the joined lines must also match it somewhere.
     """
     starts: list[int] = []
+    # Whether ``needed`` finds a line, by index: the lines before neighbouring ends
+    # ("Signed-off-by: A <a@b.c>", "Cc: …") are read back from each of them.
+    held: dict[int, bool] = {}
     for end in ends:
-        i, joined, found = end, 0, False
+        i, joined, found = end, 0, needed is None
         while i >= 0 and joined < reach:
             if lines[i]:
-                found = found or needed is None or needed.search(lines[i]) is not None
+                if not found and needed is not None:
+                    if i not in held:
+                        held[i] = needed.search(lines[i]) is not None
+                    found = held[i]
                 if found:
                     starts.append(i)
                 joined += 1

@@ -39,9 +39,25 @@ def _found_lines(text: str, searches: tuple[re.Pattern[str], ...]) -> set[int]:
 def test_the_searches_find_each_word_on_its_line(word: str) -> None:
     for before, after in itertools.product(("", "x", "s", "es ", word), ("", "s", " x", word)):
         text = f"first line\n{before}{word}{after}\nlast {word[:-1]}"
+        lowered = text.lower()
+        found = linescan._attribution_words(text, lowered, [(0, len(text))])
+        assert {text.count("\n", 0, at) for at in found} == {1}, text
+        if " " in word:
+            continue  # found from what follows its space (see the next test)
         assert _found_lines(text, linescan._SEARCHES) == {1}, text
         if text.isascii():
             assert _found_lines(text, linescan._ASCII_SEARCHES) == {1}, text
+
+
+@pytest.mark.parametrize("blank", ["", " ", "\t", "\u00a0", "\u3000"])
+def test_a_word_wrapped_at_its_space_is_found_on_the_line_it_ends(blank: str) -> None:
+    # "… Jean a\ndit :" joins as "… Jean a dit :"; "dit" further on a line is not it.
+    for first in ("", "Le 18 nov. 2013, Jean nous a\n"):
+        text = f"{first}{blank}dit :\nedit: x\naudit dit\nx a dit"
+        lowered = text.lower()
+        found = linescan._attribution_words(text, lowered, [(0, len(text))])
+        lines = {text.count("\n", 0, at) for at in found}
+        assert lines == {text[: text.index("dit")].count("\n"), text.count("\n")}, text
 
 
 def test_each_search_starts_with_a_literal_character() -> None:
@@ -59,7 +75,7 @@ def test_a_one_character_word_gets_a_pass_of_its_own() -> None:
 # Lines a dash starts, and what a pattern giving back its blanks and dashes
 # (as _MARKER_START did) matches of them.
 _DASH_PLAIN = re.compile(
-    rf"\s*+-[\s>*\-]*(?:-(?:[\s*]*$|\s*(?i:{linescan._DASHED}))|{linescan._WORD})"
+    rf"\s*+-[\s>*\-]*(?:-(?:[\s*]*$|\s*(?i:{linescan._DASHED}))|{linescan._FORWARD_WORD})"
 )
 
 
