@@ -55,7 +55,14 @@ class _Profile:
 class TaskClassifier:
     """Scores texts against a group's tasks; build once, classify many."""
 
-    def __init__(self, tasks: Sequence[TaskRef], threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(
+        self,
+        tasks: Sequence[TaskRef],
+        threshold: float = DEFAULT_THRESHOLD,
+        words: Sequence[str] = (),
+    ) -> None:
+        """``words``: more words (letters) for ``chunk_bits`` to tell, for other readers
+        of the same texts (tags.py: the issue names'), which the scores ignore."""
         self.threshold = threshold
         bags = [_bag(task) for task in tasks]
         count = len(tasks)
@@ -63,7 +70,9 @@ class TaskClassifier:
         for bag in bags:
             for word in bag:
                 frequency[word] = frequency.get(word, 0) + 1
-        self._chunk_bits = ChunkBits(_STRINGS, cues.BODY_WORDS, list(frequency), _CHUNKS_REMEMBERED)
+        # The cues' words first, where cueevidence expects their bits.
+        told = list(dict.fromkeys((*cueevidence.WORDS, *words)))
+        self.chunk_bits = ChunkBits(_STRINGS, told, list(frequency), _CHUNKS_REMEMBERED)
         self._profiles = [
             _profile(
                 task,
@@ -71,7 +80,7 @@ class TaskClassifier:
                     word: weight * math.log((count + 1) / frequency[word])
                     for word, weight in bag.items()
                 },
-                self._chunk_bits,
+                self.chunk_bits,
             )
             for task, bag in zip(tasks, bags, strict=True)
         ]
@@ -81,16 +90,21 @@ class TaskClassifier:
 
     def scores(self, text: str) -> dict[str, float]:
         """The raw evidence score of every task for ``text`` (0 when none)."""
-        return self._scores(text, None)
+        return self._scores(text, None, None)
 
-    def classify(self, text: str, threshold: float | None = None) -> list[tuple[str, float]]:
-        """Tasks whose confidence reaches the threshold, most confident first."""
+    def classify(
+        self, text: str, threshold: float | None = None, found: int | None = None
+    ) -> list[tuple[str, float]]:
+        """Tasks whose confidence reaches the threshold, most confident first.
+
+        ``found``: ``chunk_bits.bits`` of the token chunks of ``text``'s lowering,
+        when the caller has them."""
         limit = self.threshold if threshold is None else threshold
         # Only tasks that may reach the threshold need their exact scores: the best
         # score, which discounts the others, is then one of theirs (see _floor).
-        scores = self._scores(text, _floor(limit))
+        scores = self._scores(text, _floor(limit), found)
         best = max(scores.values(), default=0.0)
-        found = []
+        chosen = []
         for key, score in scores.items():
             if score <= 0:
                 continue
@@ -98,19 +112,15 @@ class TaskClassifier:
             # A task with half the best score or less is a side remark.
             confidence *= min(1.0, 0.5 + score / (2 * best))
             if confidence >= limit:
-                found.append((key, round(confidence, 3)))
-        found.sort(key=lambda item: (-item[1], item[0]))
-        return found
+                chosen.append((key, round(confidence, 3)))
+        chosen.sort(key=lambda item: (-item[1], item[0]))
+        return chosen
 
-    def _scores(self, text: str, floor: float | None) -> dict[str, float]:
+    def _scores(self, text: str, floor: float | None, found: int | None) -> dict[str, float]:
         """Exact scores of the tasks that may score ``floor`` or more (all when None)."""
         lowered = keywords.lowered(text)  # the conventions' readers lowered it already
-        if self._themed or any(map(lowered.__contains__, self._clues)):
-            found = self._chunk_bits.bits(token_chunks(lowered))
-        else:
-            # Most texts hold no clue of any task word (a group of bare titles has one
-            # word, "task"): then no stem of theirs is one, and no chunk need be seen.
-            found = 0
+        if found is None:
+            found = self._found(lowered)
         where = Found(found)
         themes: dict[str, Evidence] = {}
         result: dict[str, float] = {}
@@ -136,6 +146,17 @@ class TaskClassifier:
                 continue
             result[profile.key] = overlap if evidence is None else overlap + evidence.score()
         return result
+
+    def _found(self, lowered: str) -> int:
+        """``chunk_bits.bits`` of the chunks of ``lowered``, or 0 where the scores need
+        none: a text with no clue of any task word holds no stem of one (a caller's
+        bits, read anyway, then have no stem bit either), and without a theme no
+        other bit is read."""
+        if self._themed or any(map(lowered.__contains__, self._clues)):
+            return self.chunk_bits.bits(token_chunks(lowered))
+        # Most texts hold no clue of any task word (a group of bare titles has one
+        # word, "task"): then no stem of theirs is one, and no chunk need be seen.
+        return 0
 
 
 def _profile(task: TaskRef, weights: dict[str, float], chunk_bits: ChunkBits) -> _Profile:
@@ -186,5 +207,5 @@ def _may_reach(overlap: float, evidence: Evidence | None, floor: float) -> bool:
 def _cue_score(theme: str, text: str, lowered: str) -> float:
     """The cue evidence for ``theme`` in ``text`` (``lowered`` is its lowering), found
     as ``scores`` finds it, for one theme alone: the tests hold it to the plain scan."""
-    found = ChunkBits(_STRINGS, cues.BODY_WORDS, (), 1).bits(token_chunks(lowered))
+    found = ChunkBits(_STRINGS, cueevidence.WORDS, (), 1).bits(token_chunks(lowered))
     return Evidence(plan(theme, found, text), text, lowered, Found(found)).score()

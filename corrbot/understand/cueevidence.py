@@ -36,9 +36,25 @@ STRINGS = tuple(
         }
     )
 )
+# The words ChunkBits tells after the strings (with no letter either side): those
+# of body names first, then those of the cues' words (Cue.words).
+WORDS = tuple(
+    dict.fromkeys(
+        (
+            *cues.BODY_WORDS,
+            *(
+                word
+                for cue in (cue for theme in cues.THEMES.values() for cue in theme)
+                for each in cue.words
+                for word in each
+                if not word.startswith("~")
+            ),
+        )
+    )
+)
 _BIT = {string: 1 << index for index, string in enumerate(STRINGS)}
-# The bits ChunkBits gives the words of body names, after the strings'.
-BODY_BITS = sum(1 << index for index, _ in enumerate(cues.BODY_WORDS, len(STRINGS)))
+_WORD_BIT = {word: 1 << index for index, word in enumerate(WORDS, len(STRINGS))}
+BODY_BITS = sum(_WORD_BIT[word] for word in set(cues.BODY_WORDS))
 
 
 class Found(Container[str]):
@@ -72,12 +88,14 @@ class _Part(NamedTuple):
     cue: cues.Cue | None  # None for the bodies
     needs: int = 0  # the bits (_BIT) of the cue's needs
     line: LineStarts | None = None  # for a line cue
+    words: tuple[int, ...] = ()  # the bits of each tuple of the cue's words
 
     def may_add(self, found: int, marks: bool) -> bool:
         """False only when the term is 0 in a text whose lowered form holds the
-        strings ``found`` (``marks``: whether the text holds one of BODY_MARKS)."""
+        strings and words ``found`` (``marks``: whether the text holds one of
+        BODY_MARKS)."""
         if found & self.needs:
-            return True
+            return not self.words or any(found & each == each for each in self.words)
         return self.cue is None and marks
 
     def value(self, text: str, lowered: str, where: Container[str] | None) -> float:
@@ -108,10 +126,22 @@ def _needs(cue: cues.Cue) -> int:
     return bits
 
 
+def _words(cue: cues.Cue) -> tuple[int, ...]:
+    """The bits of each tuple of ``cue.words`` ("~" and a need: that need's)."""
+    return tuple(
+        reduce(
+            or_,
+            (_BIT[word[1:]] if word.startswith("~") else _WORD_BIT[word] for word in each),
+            0,
+        )
+        for each in cue.words
+    )
+
+
 def _theme_parts(theme: str) -> tuple[_Part, ...]:
     """The terms of ``theme``'s cue score, in the order they are summed."""
     parts = [
-        _Part(index, cue.weight * 1.5, cue, _needs(cue))
+        _Part(index, cue.weight * 1.5, cue, _needs(cue), words=_words(cue))
         for index, cue in enumerate(cues.THEMES[theme])
     ]
     line_cue = cues.LINE_CUES.get(theme)
@@ -132,7 +162,10 @@ _PARTS = {
     for theme in cues.THEMES
 }
 # The bits any of a theme's terms needs; whether one is the bodies'.
-_NEEDS = {theme: reduce(or_, (part.needs for part in parts), 0) for theme, parts in _PARTS.items()}
+_NEEDS = {
+    theme: reduce(or_, (part.needs | reduce(or_, part.words, 0) for part in parts), 0)
+    for theme, parts in _PARTS.items()
+}
 _BODIES_PART = {theme: any(part.cue is None for part in parts) for theme, parts in _PARTS.items()}
 
 

@@ -11,12 +11,16 @@ theme (see ``theme_of``), whatever the task's key.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Container, Iterator
 from typing import NamedTuple
 
 from corrbot.understand.altscan import AltScanner, split_alternatives
 from corrbot.understand.textwords import stem_set
+
+# Words a cue's matches hold (see Cue.words): all of one of these tuples.
+_Words = tuple[tuple[str, ...], ...]
 
 
 class Cue(NamedTuple):
@@ -32,6 +36,12 @@ class Cue(NamedTuple):
     # The pattern's matches found about twice as fast (see altscan.py); built by
     # _cues for the cues the classifier counts, None in cues only searched once.
     scanner: AltScanner | None = None
+    # Every match also holds all the words of one of these, each with no letter
+    # (str.isalpha) either side (where the pattern has \b or \s around it), or,
+    # for "~" and a need, that need anywhere: a finer need than ``needs`` ("work"
+    # is in "network"), checked with it. Empty when not known.
+    # tests/understand/test_cue_words.py checks them on the same texts.
+    words: tuple[tuple[str, ...], ...] = ()
 
     def may_match(self, text: str) -> bool:
         """False only when the pattern cannot match ``text`` (none of its needs occurs).
@@ -64,12 +74,28 @@ _BODIES = (
 )
 
 
-def _cues(*items: tuple[float, tuple[str, ...], str]) -> tuple[Cue, ...]:
-    for _, needs, _ in items:
+_Item = tuple[float, tuple[str, ...], str] | tuple[float, tuple[str, ...], str, str]
+
+
+def _cues(*items: _Item) -> tuple[Cue, ...]:
+    cues = []
+    for weight, needs, source, *more in items:
         _check_needs(needs)
-    compiled = ((weight, needs, re.compile(pattern)) for weight, needs, pattern in items)
+        words = _words(more[0]) if more else ()
+        _check_needs(tuple(word.removeprefix("~") for each in words for word in each))
+        pattern = re.compile(source)
+        cues.append(Cue(weight, pattern, needs, AltScanner(pattern), words))
+    return tuple(cues)
+
+
+def _words(spec: str) -> _Words:
+    """Cue.words from their spelling: "a|b c; d" is ("a", "c"), ("b", "c"), ("d",),
+    each "|" a choice of one word, the words of a tuple in the order the pattern
+    needs them."""
     return tuple(
-        Cue(weight, pattern, needs, AltScanner(pattern)) for weight, needs, pattern in compiled
+        words
+        for each in spec.split(";")
+        for words in itertools.product(*(word.split("|") for word in each.split()))
     )
 
 
@@ -81,22 +107,29 @@ def _check_needs(needs: tuple[str, ...]) -> None:
 
 
 THEMES: dict[str, tuple[Cue, ...]] = {
-    # Each cue: (weight, needs, pattern). Each alternative of the pattern spells
+    # Each cue: (weight, needs, pattern[, words]). Each alternative of the pattern spells
     # out one of the needs; where it spells several, the one rarest in ordinary
     # mail (the linux-mips corpus) was taken, so that more texts skip the scan.
     "issues": _cues(
-        (STRONG, ("issue",), r"\bissues?\s+list\b|\blist\s+of\s+(?:the\s+)?issues\b"),
+        (
+            STRONG,
+            ("issue",),
+            r"\bissues?\s+list\b|\blist\s+of\s+(?:the\s+)?issues\b",
+            "issue|issues list",
+        ),
         (
             STRONG,
             ("list",),
             r"\b(?:add|added|adding|include|included)\b[^.]{0,60}\b(?:to|in|on)\s+"
             r"(?:the|our)\s+(?:issues?\s+)?list\b",
+            "add|added|adding|include|included list",
         ),
         (
             STRONG,
             ("issue", "item"),
             r"\b(?:as\s+a\s+|a\s+|the\s+)(?:new|separate|single)\s+(?:issue|item)\b|"
             r"\bissue\s+in\s+its\s+own\s+right\b|\btwo\s+(?:separate\s+)?issues\b",
+            "new|separate|single issue|item; issue right; two issues",
         ),
         (
             STRONG,
@@ -108,18 +141,26 @@ THEMES: dict[str, tuple[Cue, ...]] = {
             ("list", "issue", "item"),
             r"\bnot\s+on\s+(?:our|the)\s+list\b|\b(?:title|scope)\s+of\s+(?:the\s+)?"
             r"(?:current\s+)?(?:issue|item)\b|\breview\s+of\s+(?:the\s+)?issue",
+            "not on list; title|scope of issue|item; review of",
         ),
         (
             MEDIUM,
             ("categor", "policy"),
             r"\bcategor(?:y|ies|ise|ize)\b|\bpublic\s+policy\s+(?:issue|question)s?\b",
+            "category|categories|categorise|categorize; public policy",
         ),
         (
             MEDIUM,
             ("list", "item", "identified"),
             r"\bthe\s+list\b|\bthe\s+(?:current\s+)?item\b|\bidentified\s+as\s+an\s+issue",
+            "the list; the item; identified as an",
         ),
-        (MEDIUM, ("propose",), r"\bpropose\s+(?:to\s+)?(?:add|that|to\s+merge)\b"),
+        (
+            MEDIUM,
+            ("propose",),
+            r"\bpropose\s+(?:to\s+)?(?:add|that|to\s+merge)\b",
+            "propose add|that|merge",
+        ),
     ),
     "mechanisms": _cues(
         # A list being introduced: "the existing mechanisms are", "relevant bodies include".
@@ -129,23 +170,30 @@ THEMES: dict[str, tuple[Cue, ...]] = {
             r"\b(?:existing|relevant|main|following)\s+(?:mechanisms?|bodies|"
             r"forums?|fora|instruments?|organi[sz]ations|institutions)\s+(?:\w+\s+){0,5}"
             r"(?:are|include|includes|for|on|in)\b",
+            (
+                "existing|relevant|main|following mechanism|mechanisms|bodies|forum|forums|"
+                "fora|instrument|instruments|organisations|organizations|institutions"
+            ),
         ),
         (
             STRONG,
             ("mechanism",),
             r"\bmechanisms?\s+(?:\w+\s+){0,4}(?:are|is)\s+(?:the|:)|"
             r"\bmechanisms?\s+(?:(?:that|which)\s+(?:\w+\s+){0,3})?(?:include|exist|dealing\s+with)\b",
+            "mechanism|mechanisms",
         ),
         (
             STRONG,
             ("mechanisms", "bodies", "forums"),
             r"\b(?:several|many|the\s+relevant)\s+(?:mechanisms|bodies|forums)\s+"
             r"(?:already\s+)?(?:exist|address|deal)",
+            "several|many|relevant mechanisms|bodies|forums",
         ),
         (
             STRONG,
             ("listed", "point"),
             r"\bshould\s+(?:also\s+)?be\s+listed\b|\bi\s+would\s+(?:also\s+)?point\s+to\b",
+            "should be listed; i would point to",
         ),
         (
             STRONG,
@@ -158,13 +206,23 @@ THEMES: dict[str, tuple[Cue, ...]] = {
             ("deal", "work", "role", "together", "coordinates", "relevant"),
             r"\b(?:deals?|dealing|works?|working)\s+(?:with|on)\b|\bplays?\s+a\s+role\b|"
             r"\bbrings?\s+together\b|\bcoordinates\b|\b(?:is|are|also)\s+(?:also\s+)?relevant\b",
+            (
+                "deal|deals|dealing|work|works|working with|on; play|plays a role; "
+                "bring|brings together; coordinates; is|are|also relevant"
+            ),
         ),
         (
             MEDIUM,
             ("would", "carried"),
             r"\bi\s+would\s+(?:also\s+)?add\b|\b(?:is|are)\s+carried\s+(?:out\s+)?by\b",
+            "i would add; is|are carried by",
         ),
-        (WEAK, ("includ", "incluyen"), r"\binclud(?:e|es|ing)\b|\bincluyen\b"),
+        (
+            WEAK,
+            ("includ", "incluyen"),
+            r"\binclud(?:e|es|ing)\b|\bincluyen\b",
+            "include|includes|including|incluyen",
+        ),
     ),
     "status": _cues(
         (
@@ -172,12 +230,14 @@ THEMES: dict[str, tuple[Cue, ...]] = {
             ("effective", "well", "reliably"),
             r"\beffective(?:ly|ness)?\b|\bworks?\s+(?:quite\s+)?(?:well|reliably)\b|"
             r"\bworked\s+well\b",
+            "effective|effectively|effectiveness; work|works well|reliably; worked well",
         ),
         (
             STRONG,
             ("partly", "partially", "status"),
             r"\b(?:partially|partly|only\s+partially)\s+(?:effective|adequate|addressing|"
             r"satisfactory|implemented)\b|\bstatus\b",
+            "partially|partly effective|adequate|addressing|satisfactory|implemented; status",
         ),
         (
             STRONG,
@@ -188,17 +248,20 @@ THEMES: dict[str, tuple[Cue, ...]] = {
             STRONG,
             ("addressing",),
             r"(?<!not\s)\b(?:adequately|effectively|fully)\s+addressing\b",
+            "adequately|effectively|fully addressing",
         ),
         (
             MEDIUM,
             ("binding", "universal", "implemented", "ratified", "success"),
             r"\bnot\s+(?:binding|universal)\b|\b(?:implemented|ratified|successful|success)\b",
+            "not binding|universal; implemented|ratified|successful|success",
         ),
         (
             MEDIUM,
             ("limited", "little", "practice", "stalled", "unevenly", "outcome", "satisfactory"),
             r"\blimited\s+(?:effect|impact|reach|number)|\blittle\s+effect\b|\bin\s+practice\b|"
             r"\bstalled\b|\bunevenly\b|\boutcomes?\b|\bsatisfactory\b",
+            "limited; little effect; in practice; stalled|unevenly|outcome|outcomes|satisfactory",
         ),
     ),
     "gaps": _cues(
@@ -212,18 +275,27 @@ THEMES: dict[str, tuple[Cue, ...]] = {
             r"\bno\s+(?:\w+\s+){0,2}(?:mechanism|forum|body|framework|"
             r"instrument|place|means|mandate)\b|\bnone\s+of\s+the\s+existing\b|"
             r"aucun\s+mécanisme|ningún\s+mecanismo",
+            (
+                "no mechanism|forum|body|framework|instrument|place|means|mandate; none "
+                "of the existing; ~aucun; ~mecanismo"
+            ),
         ),
         (
             STRONG,
             ("addressed", "shortcoming", "fall"),
             r"\bnot\s+(?:adequately\s+|sufficiently\s+)?addressed\b|\bshortcomings?\b|"
             r"\bfalls?\s+(?:between|outside)\b|\bunaddressed\b",
+            "not addressed; shortcoming|shortcomings|unaddressed; fall|falls between|outside",
         ),
         (
             MEDIUM,
             ("lack", "missing", "covered", "one", "nobody", "addressed", "there"),
             r"\black(?:s|ing)?\b|\bmissing\b|\bnot\s+covered\b|\bno\s+one\b|\bnobody\b|"
             r"\bnot\s+addressed\s+anywhere\b|\bthere\s+is\s+no\b",
+            (
+                "lack|lacks|lacking|missing|nobody; not covered; no one; there is no; "
+                "not addressed anywhere"
+            ),
         ),
     ),
 }

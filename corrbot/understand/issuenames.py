@@ -4,60 +4,93 @@ A name is found where its words occur whole, in any case, with any whitespace
 between them (``_name_pattern``). Few posts name an issue, so what a post holds
 rules most names out before any pattern is tried: in an ASCII post, a name whose
 words are not all words of the post cannot occur. ``named_issues`` first asks the
-post's token chunks (textwords.py), which the classifier splits the post into
-anyway, whether any name's key run of letters is one of the post's.
+bits of the post's token chunks (textwords.ChunkBits), which the classifier reads
+anyway, whether every run of letters of some name may be one of the post's.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from functools import lru_cache
-from itertools import filterfalse
+from collections.abc import Callable, Sequence
+from functools import lru_cache, reduce
+from operator import or_
 from typing import NamedTuple
 
 from corrbot.understand.keywords import ASCII_FOLDS
-from corrbot.understand.refs import IssueRef, PerList
+from corrbot.understand.refs import IssueRef
 
 # str.translate table: each ASCII character that \w does not match becomes a space.
 _NOT_WORD = "".join(c if re.match(r"\w", c) else " " for c in map(chr, range(128)))
 # A run of letters of a lowercased ASCII name.
 _ASCII_LETTERS = re.compile("[a-z]+")
-# str.translate table: the two characters besides letters in an ASCII token chunk.
-_APART = str.maketrans("'-", "  ")
 # str.translate table: each ASCII character but a letter becomes a space.
 _NOT_LETTER = "".join(c if c.isalpha() else " " for c in map(chr, range(128)))
 
 
 def named_issues(
-    text: str, lowered: str, issues: Sequence[IssueRef], subject: str, chunks: frozenset[str]
+    text: str,
+    lowered: str,
+    issues: Sequence[IssueRef],
+    subject: str,
+    names: NameBits | None,
+    found: int,
 ) -> list[IssueRef]:
     """``_named_issues(text, lowered, issues)`` of a post's ``text``, its ``subject``
-    and new text joined by a newline, told the ``token_chunks`` of the new text's
-    lowering.
+    and new text joined by a newline, told ``names``, the ``NameBits`` of ``issues``
+    (None when their names cannot be ruled out so: see ``letter_runs_of``), and
+    ``found``, the bits of the new text's token chunks (read when the text is ASCII).
 
     Where a name's pattern matches ASCII text, each \\w run of the name is a whole
     \\w run of the text (see _names_issue), so each run of letters of the name is
     one of the text. Most posts lack one of each name's: they name no issue.
     """
-    if text.isascii():
-        names = _letter_runs_of(issues)
-        if names is not None:
-            held = names.words.intersection(subject.lower().translate(_NOT_LETTER).split())
-            held |= _letter_runs(names.words, chunks)
-            # Each name is filed under its longest run: only those held are looked at.
-            if not any(runs <= held for word in held for runs in names.by_key.get(word, ())):
-                return []
+    if names is not None and text.isascii() and not names.may_name(subject, found):
+        return []
     return _named_issues(text, lowered, issues)
 
 
-class _LetterRuns(NamedTuple):
+class NameBits:
+    """The test of ``named_issues``, by the bits of a ``ChunkBits`` that tells each run
+    of letters of the names as a word.
+
+    Such a word's bit is set exactly where the text holds it with no letter either
+    side: in an ASCII text, where it is one of the text's runs of letters.
+    """
+
+    __slots__ = ("_bit", "_keyed", "_keys", "_mask", "words")
+
+    def __init__(self, runs: LetterRuns, bit_of: Callable[[str], int]) -> None:
+        self.words = runs.words
+        self._bit = {word: bit_of(word) for word in runs.words}
+        self._mask = reduce(or_, self._bit.values(), 0)
+        # By each name's longest run's bit: the bits of the names filed under it.
+        self._keyed = tuple(
+            (self._bit[key], tuple(self._bits(found) for found in names))
+            for key, names in runs.by_key.items()
+        )
+        self._keys = reduce(or_, (key for key, _ in self._keyed), 0)
+
+    def _bits(self, words: frozenset[str]) -> int:
+        return reduce(or_, map(self._bit.__getitem__, words), 0)
+
+    def may_name(self, subject: str, found: int) -> bool:
+        """Whether a post may name an issue; ``found``: the bits of its new text."""
+        held = found & self._mask
+        for word in self.words.intersection(subject.lower().translate(_NOT_LETTER).split()):
+            held |= self._bit[word]
+        if held & self._keys:  # most posts hold no name's longest run
+            for key, names in self._keyed:
+                if held & key and any(held & name == name for name in names):
+                    return True
+        return False
+
+
+class LetterRuns(NamedTuple):
     words: frozenset[str]  # the runs of letters of every name
     by_key: dict[str, tuple[frozenset[str], ...]]  # a name's longest run -> the names' runs
 
 
-@PerList
-def _letter_runs_of(issues: tuple[IssueRef, ...]) -> _LetterRuns | None:
+def letter_runs_of(issues: tuple[IssueRef, ...]) -> LetterRuns | None:
     """The runs of letters of the names of ``issues``; None when a name has none or
     is not ASCII: the runs of a text cannot rule it out."""
     runs = set()
@@ -72,19 +105,9 @@ def _letter_runs_of(issues: tuple[IssueRef, ...]) -> _LetterRuns | None:
     by_key: dict[str, list[frozenset[str]]] = {}
     for found in runs:
         by_key.setdefault(max(sorted(found), key=len), []).append(found)
-    return _LetterRuns(
+    return LetterRuns(
         frozenset().union(*runs), {key: tuple(found) for key, found in by_key.items()}
     )
-
-
-def _letter_runs(words: frozenset[str], chunks: frozenset[str]) -> frozenset[str]:
-    """The runs of letters of ``words`` in the ASCII text whose token chunks are ``chunks``.
-
-    Such a text's chunks hold lowercase letters, "'" and "-": its runs of letters
-    are its chunks of letters, and the runs in its other chunks (a few in a hundred).
-    """
-    others = " ".join(filterfalse(str.isalpha, chunks)).translate(_APART).split()
-    return words.intersection(chunks).union(words.intersection(others))
 
 
 def _named_issues(text: str, lowered: str, issues: Sequence[IssueRef]) -> list[IssueRef]:

@@ -19,7 +19,7 @@ from corrbot.understand.issuenames import named_issues
 from corrbot.understand.keywords import lowered as lowered_text
 from corrbot.understand.keywords import may_hold
 from corrbot.understand.refs import FoundTag, IssueRef, PerList, TagSource, TaskRef
-from corrbot.understand.textwords import token_chunks
+from corrbot.understand.taglists import TagLists, tag_lists
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -63,13 +63,22 @@ def find_tags(
     threshold: float = DEFAULT_THRESHOLD,
 ) -> list[FoundTag]:
     """All tags of a message, explicit first, then issue titles, then the classifier."""
-    return add_guesses(own_tags(subject, new_text, tasks, issues), new_text, tasks, threshold)
+    lists = tag_lists(tasks, issues)
+    found, bits = _own_tags(subject, new_text, lists)
+    if any(tag.kind == "task" for tag in found) or lists.classifier is None:
+        return found
+    return _with_guesses(found, lists.classifier.classify(new_text, threshold, bits))
 
 
 def own_tags(
     subject: str, new_text: str, tasks: Sequence[TaskRef], issues: Sequence[IssueRef]
 ) -> list[FoundTag]:
     """The tags the sender gave: explicit tasks and issues, then issues named by title."""
+    return _own_tags(subject, new_text, tag_lists(tasks, issues))[0]
+
+
+def _own_tags(subject: str, new_text: str, lists: TagLists) -> tuple[list[FoundTag], int | None]:
+    """``own_tags``, and the bits of the new text (``TagLists.found``) if they were read."""
     found: list[FoundTag] = []
     seen: set[tuple[str, str]] = set()
 
@@ -78,10 +87,12 @@ def own_tags(
             seen.add((kind, key))
             found.append(FoundTag("task" if kind == "task" else "issue", key, source, confidence))
 
-    for key in explicit_task_keys(subject, new_text, tasks):
+    for key in _explicit_task_keys(subject, new_text, lists.keys_by_lower):
         add("task", key, "explicit")
+    bits = None
+    issues = lists.issues
     if issues:  # without an issue list no number or title can count: skip the scans
-        known = _numbers(issues)
+        known = lists.numbers
         haystack = f"{subject}\n{new_text}"
         # Lowering stops at the "\n" (a final sigma looks no further), and the new
         # text's lowering is shared with the other readers of the post.
@@ -89,11 +100,12 @@ def own_tags(
         for number in _explicit_issue_numbers(haystack, lowered):
             if number in known:
                 add("issue", str(number), "explicit")
-        # The new text's token chunks, which the classifier reads too.
-        chunks = token_chunks(lowered_text(new_text))
-        for issue in named_issues(haystack, lowered, issues, subject, chunks):
+        names = lists.names
+        if names is not None and haystack.isascii():
+            bits = lists.found(new_text)  # which the classifier reads too
+        for issue in named_issues(haystack, lowered, issues, subject, names, bits or 0):
             add("issue", str(issue.number), "title")
-    return found
+    return found, bits
 
 
 def add_guesses(
@@ -103,13 +115,19 @@ def add_guesses(
     ``found`` holds no task then)."""
     if any(tag.kind == "task" for tag in found) or not tasks:
         return found
-    guesses = _classifier(tasks).classify(new_text, threshold)
+    return _with_guesses(found, _classifier(tasks).classify(new_text, threshold))
+
+
+def _with_guesses(found: list[FoundTag], guesses: list[tuple[str, float]]) -> list[FoundTag]:
     return [*found, *(FoundTag("task", key, "classifier", score) for key, score in guesses)]
 
 
 def explicit_task_keys(subject: str, new_text: str, tasks: Sequence[TaskRef]) -> list[str]:
     """Known task keys tagged by the sender, in the order written."""
-    by_lower = _keys_by_lower(tasks)
+    return _explicit_task_keys(subject, new_text, {task.key.lower(): task.key for task in tasks})
+
+
+def _explicit_task_keys(subject: str, new_text: str, by_lower: dict[str, str]) -> list[str]:
     keys: list[str] = []
     sources = [m.group(1) for m in _SUBJECT_TASKS.finditer(subject)]
     if may_hold(new_text, "task"):  # a full scan tries the pattern at every position
@@ -179,13 +197,3 @@ def _issue_words(text: str, lowered: str) -> Iterator[re.Match[str]]:
 def _classifier(tasks: tuple[TaskRef, ...]) -> TaskClassifier:
     # Building the IDF profile is cheap but not free; a group's tasks rarely change.
     return TaskClassifier(tasks)
-
-
-@PerList
-def _numbers(issues: tuple[IssueRef, ...]) -> frozenset[int]:
-    return frozenset(issue.number for issue in issues)
-
-
-@PerList
-def _keys_by_lower(tasks: tuple[TaskRef, ...]) -> dict[str, str]:
-    return {task.key.lower(): task.key for task in tasks}

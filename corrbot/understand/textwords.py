@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence, Set
 from functools import lru_cache, reduce
+from itertools import groupby
 from operator import or_
 from typing import cast
 
@@ -21,6 +22,8 @@ _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _NOT_IN_TOKEN = "".join(
     chr(code) if chr(code).isalpha() or chr(code) in "'-" else " " for code in range(128)
 )
+# str.translate table: the two characters besides letters in an ASCII token chunk.
+_APART = str.maketrans("'-", "  ")
 
 _STOP_TEXT = """
 a about above after again against all also am an and any are as at be because been
@@ -159,15 +162,24 @@ class ChunkBits:
     looked at once: the same words come back message after message, and a lookup
     costs less than one substring test over the text.
 
-    A word (letters) is told in a chunk that is the word, or that holds it and
-    more than letters: wherever the lowered text holds the word with no letter
-    either side (as after ``\\b``), since the characters around it then either
-    end the chunk or are kept in it and are not letters.
+    A word (letters) is told in a chunk that holds it with no letter
+    (``str.isalpha``) either side: exactly wherever the lowered text holds it so
+    (as between two ``\\b``), since the characters around it then either end the
+    chunk or are kept in it and are not letters.
+
+    Strings and words of one or two letters ("a", "in", "of") are not looked for:
+    their bits are always set, as nearly every text holds them. So a set bit of a
+    string or word says that the text may hold it (a reader may look further), an
+    unset one that it does not; a stem's bit is exact. Nine chunks in ten then have
+    no bit set (six in ten had some), and a text's answer is read from the others.
 
     Bit i of the answer is ``strings[i]``'s, then come the words', then the stems'.
     """
 
-    __slots__ = ("_bits", "_clues", "_limit", "_stem_bits", "_strings", "_words")
+    __slots__ = (
+        *("_always", "_bits", "_chunk_words", "_clues", "_limit"),
+        *("_stem_bits", "_strings", "_word_bits", "_zero"),
+    )
 
     def __init__(
         self,
@@ -186,8 +198,24 @@ class ChunkBits:
         for word in words:
             if not word.isalpha():
                 raise ValueError(f"a word must be letters: {word!r}")
-        self._strings = [(string, 1 << index) for index, string in enumerate(strings)]
-        self._words = [(word, 1 << index) for index, word in enumerate(words, len(strings))]
+        self._always = 0
+        self._strings = []
+        for index, string in enumerate(strings):
+            if _short(string):
+                self._always |= 1 << index
+            else:
+                self._strings.append((string, 1 << index))
+        # A word given twice has two bits, always set together: the first stands
+        # for it in word_bit; a chunk that is the word gets both.
+        self._word_bits: dict[str, int] = {}
+        self._chunk_words: dict[str, int] = {}
+        for index, word in enumerate(words, len(strings)):
+            bit = 1 << index
+            self._word_bits.setdefault(word, bit)
+            if _short(word):
+                self._always |= bit
+            else:
+                self._chunk_words[word] = self._chunk_words.get(word, 0) | bit
         first = len(strings) + len(words)
         self._stem_bits = {
             word_stem: 1 << index for index, word_stem in enumerate(word_stems, first)
@@ -196,8 +224,14 @@ class ChunkBits:
         # empty clue, found everywhere, tells nothing.
         clues = {stem_clue(word_stem) for word_stem in word_stems}
         self._clues = None if "" in clues else sorted(clues)
+        # The chunks seen: those with a bit set and their bits, and the others.
         self._bits: dict[str, int] = {}
+        self._zero: set[str] = set()
         self._limit = limit  # chunks remembered at most; all forgotten past it
+
+    def word_bit(self, word: str) -> int:
+        """The bit of ``word`` in ``bits``' answer."""
+        return self._word_bits[word]
 
     def stem_bit(self, word_stem: str) -> int:
         """The bit of ``word_stem`` in ``bits``' answer."""
@@ -205,24 +239,30 @@ class ChunkBits:
 
     def bits(self, chunks: frozenset[str]) -> int:
         """The bits of what the text whose ``token_chunks`` are ``chunks`` holds."""
-        known = self._bits
-        new = chunks.difference(known)
+        known, zero = self._bits, self._zero
+        rest = chunks.difference(zero)
+        new = rest.difference(known)
         if new:
-            if len(known) + len(new) > self._limit:
+            if len(known) + len(zero) + len(new) > self._limit:
                 known.clear()
-                new = chunks
-            known.update(self._new_bits(new))
+                zero.clear()
+                new = rest
+            found = self._new_bits(new)
+            known.update((chunk, bits) for chunk, bits in found.items() if bits)
+            none = [chunk for chunk, bits in found.items() if not bits]
+            zero.update(none)
+            rest = rest.difference(none)
         try:
-            return reduce(or_, map(known.__getitem__, chunks), 0)
+            return reduce(or_, map(known.__getitem__, rest), self._always)
         except KeyError:  # forgotten meanwhile by another thread's call
-            return reduce(or_, self._new_bits(chunks).values(), 0)
+            return reduce(or_, self._new_bits(chunks).values(), self._always)
 
     def _new_bits(self, chunks: frozenset[str]) -> dict[str, int]:
         # Most strings occur in none of a text's new chunks: one test over them all
         # leaves the few to look for chunk by chunk.
         joined = " ".join(chunks)
         strings = [(string, bit) for string, bit in self._strings if string in joined]
-        words = [(word, bit) for word, bit in self._words if word in joined]
+        words = self._chunk_words
         clues = None if self._clues is None else [clue for clue in self._clues if clue in joined]
         stem_bits = self._stem_bits
         found = {}
@@ -231,13 +271,27 @@ class ChunkBits:
             for string, bit in strings:
                 if string in chunk:
                     bits |= bit
-            if words:
-                letters = chunk.isalpha()
-                for word, bit in words:
-                    if word == chunk or (not letters and word in chunk):
-                        bits |= bit
+            # A word with no letter either side is a whole run of letters: the
+            # whole chunk, most often.
+            if chunk.isalpha():
+                bits |= words.get(chunk, 0)
+            else:
+                for run in _letter_runs(chunk):
+                    bits |= words.get(run, 0)
             if clues is None or any(map(chunk.__contains__, clues)):
                 for word_stem in chunk_stems({chunk}):
                     bits |= stem_bits.get(word_stem, 0)
             found[chunk] = bits
         return found
+
+
+def _short(string: str) -> bool:
+    """Whether ChunkBits takes ``string`` as held without looking (see there)."""
+    return len(string) <= 2
+
+
+def _letter_runs(chunk: str) -> list[str]:
+    """The runs of letters (``str.isalpha``) of a token chunk."""
+    if chunk.isascii():  # letters, "'" and "-"
+        return chunk.translate(_APART).split()
+    return ["".join(run) for letters, run in groupby(chunk, str.isalpha) if letters]

@@ -1,6 +1,8 @@
-"""named_issues, which rules names out by a post's token chunks, finds what the
-plain search (_named_issues, itself held to the plain patterns in
-test_tags_fast.py) finds: on ASCII text by ChunkBits, on other text by that search."""
+"""named_issues, which rules names out by the bits of a post's token chunks, finds
+what the plain search (_named_issues, itself held to the plain patterns in
+test_tags_fast.py) finds: on ASCII text by NameBits, on other text by that search.
+The bits are those of a group's TagLists, with a classifier (its ChunkBits tells
+the cues' words too) and without."""
 
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ import itertools
 import pytest
 
 from corrbot.understand import issuenames
-from corrbot.understand.refs import IssueRef
-from corrbot.understand.textwords import token_chunks
+from corrbot.understand.refs import IssueRef, TaskRef
+from corrbot.understand.taglists import tag_lists
 from tests.understand.test_cue_needs import _texts
 from tests.understand.test_tags_fast import ISSUES, WRITTEN
 
@@ -46,10 +48,22 @@ def texts() -> list[str]:
     return [*written, *(w.upper() for w in written), *(w.title() for w in written), *corpus]
 
 
+TASKS = (
+    TaskRef("a", "Review the identified issues", keywords=("issue list",)),
+    TaskRef("b", "Identify the existing mechanisms"),
+)
+
+
 def _named(subject: str, text: str, issues: tuple[IssueRef, ...]) -> list[IssueRef]:
     haystack = f"{subject}\n{text}"
     lowered = f"{subject.lower()}\n{text.lower()}"
-    return issuenames.named_issues(haystack, lowered, issues, subject, token_chunks(text.lower()))
+    named = []
+    for tasks in ((), TASKS):
+        lists = tag_lists(tasks, issues)
+        names, found = lists.names, lists.found(text)
+        named.append(issuenames.named_issues(haystack, lowered, issues, subject, names, found))
+    assert named[0] == named[1]
+    return named[0]
 
 
 @pytest.mark.parametrize(
@@ -68,9 +82,9 @@ def test_named_issues_as_the_plain_search(texts: list[str], issues: tuple[IssueR
 
 
 def test_the_chunks_rule_out_only_ascii_names_with_letters() -> None:
-    assert issuenames._letter_runs_of(ASCII_ISSUES) is not None
-    assert issuenames._letter_runs_of(ISSUES) is None  # "café"
-    assert issuenames._letter_runs_of((IssueRef(1, "42"),)) is None
+    assert issuenames.letter_runs_of(ASCII_ISSUES) is not None
+    assert issuenames.letter_runs_of(ISSUES) is None  # "café"
+    assert issuenames.letter_runs_of((IssueRef(1, "42"),)) is None
 
 
 @pytest.mark.parametrize("issues", [ASCII_ISSUES, MORE_ISSUES], ids=["ascii", "more"])

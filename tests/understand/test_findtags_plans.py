@@ -24,7 +24,7 @@ def texts() -> list[str]:
 
 @pytest.mark.parametrize("theme", sorted(cues.THEMES))
 def test_a_term_left_out_is_zero(theme: str, texts: list[str]) -> None:
-    bits = ChunkBits(classifier._STRINGS, cues.BODY_WORDS, (), 1 << 16)
+    bits = ChunkBits(classifier._STRINGS, cueevidence.WORDS, (), 1 << 16)
     left_out = 0
     for text in texts:
         lowered = text.lower()
