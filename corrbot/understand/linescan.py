@@ -116,6 +116,11 @@ _MARKED_FIRST = re.compile(rf"[^\S\n]*+{_MARKER_AFTER_BLANKS}", re.MULTILINE)
 _RUN_END = re.compile(rf"\n(?!{_PLAIN.pattern})")
 # The one mobile signature that may start with anything ends with this.
 _MOBILE_END = re.compile(r"mobile\s*$", re.IGNORECASE | re.MULTILINE)
+# The same in a lowered text without ASCII_FOLDS, where it reads what IGNORECASE
+# reads in the text (its letters lower one to one, and no other character lowers
+# to one of them); "mobile" is looked for with the attribution words.
+_MOBILE = "mobile"
+_MOBILE_LOWERED = re.compile(r"mobile\s*$", re.MULTILINE)
 
 # attribution_match tries a pattern only when one of its words is in the lowercased
 # line; the "@" of the date-then-address pattern is narrowed to its closing address.
@@ -156,8 +161,16 @@ def _after_key(word: str, key: str) -> str:
     return re.escape(word[at + 1]) + behind + re.escape(word[at + 2 :])
 
 
-_SEARCHES = _searches(tuple(word for word in _NEEDS if " " not in word))
-_ASCII_SEARCHES = _searches(tuple(word for word in _NEEDS if word.isascii() and " " not in word))
+_SEARCHES = _searches(tuple(word for word in (*_NEEDS, _MOBILE) if " " not in word))
+_ASCII_SEARCHES = _searches(
+    tuple(word for word in (*_NEEDS, _MOBILE) if word.isascii() and " " not in word)
+)
+# Each with its key when that is not ASCII: such a pass is skipped when the text
+# lacks the key, which is quicker to look for than to make the pass.
+_KEYED = tuple(
+    (search, "" if key.isascii() else key) for search in _SEARCHES for key in search.pattern[0]
+)
+_ASCII_KEYED = tuple((search, "") for search in _ASCII_SEARCHES)
 # A word with a space can be split where a client wrapped the line: the next line
 # then starts with what follows a space. Each such part is looked for once, for
 # both: a line starting with it (after blanks), and the words that end on it.
@@ -198,12 +211,16 @@ def suspects(text: str, lines: list[str], reach: int) -> Suspects | None:
         return None
     marked, runs, bounds = _marked(text)
     reads = _reads(text, bounds, reach)
-    if keywords.folds_ascii(text) or any(lowered.find("mobile", *read) >= 0 for read in reads):
+    words, mobiles = _words(text, lowered, reads)
+    if keywords.folds_ascii(text):
         # IGNORECASE without a literal to skip to tries every character.
-        hits = [hit.start() for read in reads for hit in _MOBILE_END.finditer(text, *read)]
-        marked += _line_numbers(text, hits)
+        mobiles = [hit.start() for read in reads for hit in _MOBILE_END.finditer(text, *read)]
+    else:
+        mobiles = [at for at in mobiles if _MOBILE_LOWERED.match(lowered, at)]
+    if mobiles:
+        marked += _line_numbers(text, mobiles)
     judged = Suspects(marked, runs)
-    ends = _line_numbers(text, _attribution_words(text, lowered, reads))
+    ends = _line_numbers(text, words)
     judged += _attribution_starts(lines, ends, reach, None)
     if "@" in text:
         hits = [hit.start() for read in reads for hit in m.ADDRESS_END.finditer(text, *read)]
@@ -270,14 +287,19 @@ def _reads(text: str, bounds: list[tuple[int, int]], reach: int) -> list[tuple[i
     return reads
 
 
-def _attribution_words(text: str, lowered: str, reads: list[tuple[int, int]]) -> list[int]:
+def _words(text: str, lowered: str, reads: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
     """Offsets in ``text`` (within ``reads``) of the words an attribution pattern
-    cannot match without."""
+    cannot match without, and of "mobile"."""
     found: list[int] = []
-    for search in _ASCII_SEARCHES if text.isascii() else _SEARCHES:
+    mobiles: list[int] = []
+    for search, key in _ASCII_KEYED if text.isascii() else _KEYED:
+        if key and key not in lowered:
+            continue
         for read in reads:
             # Overlapping hits are missed, but they are on the line of the first.
-            found.extend(hit.start() for hit in search.finditer(lowered, *read))
+            for hit in search.finditer(lowered, *read):
+                at = hit.start()
+                (mobiles if lowered.startswith(_MOBILE, at) else found).append(at)
     for part, heads in _PARTS.items():
         for begin, end in reads:
             at = lowered.find(part, begin, end)
@@ -286,7 +308,7 @@ def _attribution_words(text: str, lowered: str, reads: list[tuple[int, int]]) ->
                 if lowered.endswith(heads, 0, at) or lowered[start:at].isspace() or start == at:
                     found.append(at)
                 at = lowered.find(part, at + 1, end)
-    return found
+    return found, mobiles
 
 
 def _line_numbers(text: str, offsets: list[int]) -> list[int]:

@@ -172,3 +172,17 @@ def test_a_mobile_line_is_picked_however_it_is_cased(tail: str) -> None:
     judged = linescan.suspects(text, lines, q._MAX_ATTRIBUTION_LINES)
     wanted = bool(re.search(r"mobile\s*$", lines[2], re.IGNORECASE))
     assert judged is None or (2 in judged) == wanted
+
+
+def test_mobile_in_the_lowered_text_is_where_ignorecase_finds_it_in_the_text() -> None:
+    rnd = random.Random(8)
+    pieces = ["mobile", "MOBILE", "Mobile", "mObIlE", "mobil", "x", " ", "\t", "\n", "\u00a0"]
+    pieces += ["\u2028", "É", "Σ", "ﬁ", "ß", "mobile\u3000", "gmt", "mobiles", "\n\n"]
+    for _ in range(5000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        lowered = text.lower()
+        if len(lowered) != len(text) or linescan.keywords.folds_ascii(text):
+            continue  # suspects reads these otherwise
+        _, mobiles = linescan._words(text, lowered, [(0, len(text))])
+        found = [at for at in mobiles if linescan._MOBILE_LOWERED.match(lowered, at)]
+        assert found == [hit.start() for hit in linescan._MOBILE_END.finditer(text)], text

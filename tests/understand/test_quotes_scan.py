@@ -40,7 +40,7 @@ def test_the_searches_find_each_word_on_its_line(word: str) -> None:
     for before, after in itertools.product(("", "x", "s", "es ", word), ("", "s", " x", word)):
         text = f"first line\n{before}{word}{after}\nlast {word[:-1]}"
         lowered = text.lower()
-        found = linescan._attribution_words(text, lowered, [(0, len(text))])
+        found, _ = linescan._words(text, lowered, [(0, len(text))])
         assert {text.count("\n", 0, at) for at in found} == {1}, text
         if " " in word:
             continue  # found from what follows its space (see the next test)
@@ -55,7 +55,7 @@ def test_a_word_wrapped_at_its_space_is_found_on_the_line_it_ends(blank: str) ->
     for first in ("", "Le 18 nov. 2013, Jean nous a\n"):
         text = f"{first}{blank}dit :\nedit: x\naudit dit\nx a dit"
         lowered = text.lower()
-        found = linescan._attribution_words(text, lowered, [(0, len(text))])
+        found, _ = linescan._words(text, lowered, [(0, len(text))])
         lines = {text.count("\n", 0, at) for at in found}
         assert lines == {text[: text.index("dit")].count("\n"), text.count("\n")}, text
 
