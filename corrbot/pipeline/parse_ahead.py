@@ -176,17 +176,15 @@ def _addressed(
     ``recipients``: the parse's recipient headers as ``packed_head.scan`` found them
     (scanned here when not given).
     """
-    domain = addresses.domain if _PLAIN_DOMAIN.fullmatch(addresses.domain) else None
     found = scan(parsed)[1] if recipients is None else recipients
     fetched = parsed.policy.header_fetch_parse
 
     def read(name: str) -> tuple[Purpose, str | None] | None:
+        pairs = found.get(name.lower())
+        if not pairs:
+            return None
         # str of what parsed.get_all(name) gives: fetched of each (name, value) pair
-        values = tuple(str(fetched(*pair)) for pair in found.get(name.lower(), ()))
-        # what getaddresses parses: the values joined by ", "
-        if values and (domain is None or _may_name(", ".join(values), domain)):
-            return _best(addresses, values)
-        return None
+        return _answer(addresses, tuple(str(fetched(*pair)) for pair in pairs))
 
     return first_in_headers(read)
 
@@ -218,9 +216,17 @@ def _may_name(text: str, domain: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _best(addresses: ListAddresses, values: tuple[str, ...]) -> tuple[Purpose, str | None] | None:
-    # A thread's replies repeat the same To and Cc lines (linux-mips: 7 in 8 header
-    # values seen before), and those that may name the group are parsed.
+def _answer(addresses: ListAddresses, values: tuple[str, ...]) -> tuple[Purpose, str | None] | None:
+    """best() of a recipient header's values (None at once if they cannot name the group).
+
+    Kept for the same values: a thread's replies repeat the same To and Cc lines
+    (linux-mips: 7 in 8 header values seen before).
+    """
+    # what getaddresses parses: the values joined by ", "
+    if _PLAIN_DOMAIN.fullmatch(addresses.domain) and not _may_name(
+        ", ".join(values), addresses.domain
+    ):
+        return None
     return best(addresses, [addr for _, addr in getaddresses(list(values))])
 
 
