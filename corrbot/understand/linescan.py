@@ -14,6 +14,7 @@ import re
 
 from corrbot.understand import keywords
 from corrbot.understand import markers as m
+from corrbot.understand.keyed import searches
 
 # The words HEADER_FROM, FORWARD, MOBILE_SIGNATURE and DISCLAIMER_START can begin
 # with (after the blanks, "*", "-", ">", "(" or "<" they allow before them), cut
@@ -127,42 +128,8 @@ _MOBILE_LOWERED = re.compile(r"mobile\s*$", re.MULTILINE)
 _NEEDS = tuple(sorted({word for needs in m.ATTRIBUTION_NEEDS for word in needs} - {"@"}))
 
 
-def _searches(words: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    """A few patterns that together find each of ``words``, one pass over a text each.
-
-    re skips to the next place a pattern's first, literal, character occurs about as
-    fast as str.find, and a pass costs much the same whatever that character: so
-    the words share as few passes as they can. Each is keyed on the first character
-    of some word that most of the others also contain before their last character
-    ("s": "said", "schrieb", "escreveu"); a word is found from its key on, and what
-    comes before the key is read back only when the next character is right.
-    """
-    searches: list[re.Pattern[str]] = []
-    left = list(words)
-    while left:
-        key = max(sorted({word[0] for word in left}), key=lambda c: sum(_keyed(w, c) for w in left))
-        ends = [_after_key(word, key) for word in left if _keyed(word, key)]
-        searches.append(re.compile(re.escape(key) + "(?:" + "|".join(ends) + ")"))
-        left = [word for word in left if not _keyed(word, key)]
-    return tuple(searches)
-
-
-def _keyed(word: str, key: str) -> bool:
-    return key in word[:-1] or word == key
-
-
-def _after_key(word: str, key: str) -> str:
-    """``word`` from its first ``key`` on, less the key (re checks it first)."""
-    at = word.index(key)
-    if at + 1 == len(word):
-        return ""
-    # A look behind is slower than a literal: it comes after the next character.
-    behind = f"(?<={re.escape(word[: at + 2])})" if at else ""
-    return re.escape(word[at + 1]) + behind + re.escape(word[at + 2 :])
-
-
-_SEARCHES = _searches(tuple(word for word in (*_NEEDS, _MOBILE) if " " not in word))
-_ASCII_SEARCHES = _searches(
+_SEARCHES = searches(tuple(word for word in (*_NEEDS, _MOBILE) if " " not in word))
+_ASCII_SEARCHES = searches(
     tuple(word for word in (*_NEEDS, _MOBILE) if word.isascii() and " " not in word)
 )
 # Each with its key when that is not ASCII: such a pass is skipped when the text

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from corrbot.understand.keyed import searches
+
 _I = re.IGNORECASE
 
 # A quoted line: "> text", ">> text", "  > text", and supercite "Richard> text",
@@ -168,14 +170,22 @@ ATTRIBUTION_WORDS = re.compile(
     "wrote|writes|said|says|écrit|a dit|escribió|escreveu|scritto|geschreven|schreef|"
     "schrieb|geschrieben|skrev|napisał|написал|пише|писал|写道|寫道|كتب|gmt"
 )
-_YEAR_THEN_ADDRESS = re.compile(r"\d{4}.{0,100}@")
+# The same words as a few keyed alternatives (see keyed.py): each is tried only
+# where its key is, where ATTRIBUTION_WORDS tried a word at every character that
+# begins one ("e", "a", "n", ...).
+_HINT_WORDS = re.compile(
+    "|".join(p.pattern for p in searches(tuple(ATTRIBUTION_WORDS.pattern.split("|"))))
+)
+# "\d{4}.{0,100}@", read up to the first "@" (or end of line) and not given back:
+# a later "@" is further, and backing off finds no "@" the run passed over.
+_YEAR_THEN_ADDRESS = re.compile(r"\d{4}[^@\n]{0,100}+@")
 ATTRIBUTION_HINT = re.compile(ATTRIBUTION_WORDS.pattern + r"|\d{4}.{0,100}@", _I)
 
 
 def attribution_hint(line: str, lowered: str | None = None) -> bool:
     """``ATTRIBUTION_HINT.search(line)``, but several times faster (``lowered`` is
     ``line.lower()``, when the caller has it)."""
-    if ATTRIBUTION_WORDS.search(line.lower() if lowered is None else lowered):
+    if _HINT_WORDS.search(line.lower() if lowered is None else lowered):
         return True
     return "@" in line and _YEAR_THEN_ADDRESS.search(line) is not None
 

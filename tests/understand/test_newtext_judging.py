@@ -228,3 +228,19 @@ def test_tidying_gives_what_the_line_by_line_loop_gave() -> None:
             else:
                 kept.append(item)
         assert q._tidy(kept) == _old_tidy(items), items
+
+
+def test_the_year_then_address_hint_is_the_plain_pattern() -> None:
+    plain = re.compile(r"\d{4}.{0,100}@")
+    rnd = random.Random(2)
+    pieces = ["2019", "12", "3", "@", "a@b", "x" * 40, "x" * 97, " ", "\n", "@@", "٣٤٥٦"]
+    for _ in range(20000):
+        line = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
+        assert bool(m._YEAR_THEN_ADDRESS.search(line)) == bool(plain.search(line)), line
+
+
+@pytest.mark.parametrize("word", m.ATTRIBUTION_WORDS.pattern.split("|"))
+def test_the_hint_finds_each_word_where_the_plain_alternation_does(word: str) -> None:
+    for before, after in itertools.product(("", "x", "s", "e ", "a", word[:-1]), ("", "s", " x")):
+        for line in (before + word + after, before + word[:-1] + after, before + word[1:]):
+            assert m.attribution_hint(line) == bool(m.ATTRIBUTION_HINT.search(line)), line

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from corrbot.understand import linescan
+from corrbot.understand import keyed, linescan
 from corrbot.understand.quotes import _has_fence_mark, new_text
 
 
@@ -67,7 +67,7 @@ def test_each_search_starts_with_a_literal_character() -> None:
 
 
 def test_a_one_character_word_gets_a_pass_of_its_own() -> None:
-    searches = linescan._searches(("ab", "b", "x"))
+    searches = keyed.searches(("ab", "b", "x"))
     assert {s.pattern for s in searches} == {"a(?:b)", "b(?:)", "x(?:)"}
     assert [bool(s.search("b")) for s in searches].count(True) == 1
 
