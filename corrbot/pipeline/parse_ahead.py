@@ -61,8 +61,8 @@ class Prepared:
     tags_for: tuple[str, str] | None = None
     # What the reading was made with. Not sent back by a worker (a group's lists,
     # unpickled once per chunk of readings, cost the runner's process more than the
-    # readings' own objects): ``Readings.get`` sets the runner's own copy (in place:
-    # a copy of the reading cost the runner 2 us a message, and it asked twice).
+    # readings' own objects): ``Readings`` sets the runner's own copy on a task's
+    # readings, in place (a copy of each cost the runner 2 us, and it asked twice).
     refs: Refs | None = None
     # the line conventions of ``own`` (None when unreadable)
     conventions: Conventions | None = None
