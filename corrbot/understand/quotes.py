@@ -57,17 +57,28 @@ _PATCH_MINUS = re.compile(r"-[^-]")
 
 def new_text(text: str | None, html: str | None = None) -> str:
     """Return the sender's own text of a message body (plain text, else HTML)."""
-    if text is None or not text.strip():
+    # isspace() is strip()'s test, without copying the text.
+    if text is None or not text or text.isspace():
         text = html_to_text(html) if html else ""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.isascii():
+    if not text.isascii() and not _latin1(text):
         text = _INVISIBLE.sub("", text)
     lines = list(map(str.rstrip, text.split("\n")))
     fenced = _has_fence_mark(text) and any(map(_FENCE.match, lines))
     # Inside a code fence a marker is kept as text: only the line loop knows.
     judged = None if fenced else linescan.suspects(text, lines, _MAX_ATTRIBUTION_LINES)
     return _tidy(_keep(lines, range(len(lines)) if judged is None else judged, fenced))
+
+
+def _latin1(text: str) -> bool:
+    """Whether ``text`` is all Latin-1 (then none of _INVISIBLE is in it): a copy for
+    most, where the search reads every character."""
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _has_fence_mark(text: str) -> bool:

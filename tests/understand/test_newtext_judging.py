@@ -244,3 +244,17 @@ def test_the_hint_finds_each_word_where_the_plain_alternation_does(word: str) ->
     for before, after in itertools.product(("", "x", "s", "e ", "a", word[:-1]), ("", "s", " x")):
         for line in (before + word + after, before + word[:-1] + after, before + word[1:]):
             assert m.attribution_hint(line) == bool(m.ATTRIBUTION_HINT.search(line)), line
+
+
+def test_no_invisible_character_is_latin_1() -> None:
+    # new_text skips the search for them in a Latin-1 text.
+    assert all(ord(char) > 0xFF for char in q._INVISIBLE.pattern.strip("[]"))
+    assert q.new_text("é\u200b\n\u00a0x\ufeff") == "é\n\u00a0x"
+    assert q._latin1("é\u00ff") and not q._latin1("é\u0100") and q._latin1("")
+
+
+def test_a_blank_text_is_what_strip_leaves_empty() -> None:
+    blanks = [chr(code) for code in range(0x3001) if not chr(code).strip()]
+    for text in ["", *blanks, " \n\t\u3000", "\u200b", " x "]:
+        wanted = "html" if not text.strip() else q.new_text(text)
+        assert q.new_text(text, "<p>html</p>") == wanted, repr(text)
