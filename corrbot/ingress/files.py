@@ -9,7 +9,7 @@ tmp/ is not: it holds messages still being written).
 
 Messages are stored in batches (one commit each), then the pipeline runs on them,
 so the summary can say how many were quarantined. A large import has a second
-process read each batch (pipeline/parse_ahead.py) while this one works on the
+process read each batch (pipeline/read_ahead.py) while this one works on the
 batch before it.
 """
 
@@ -195,7 +195,8 @@ def ingest(
     progress: Callable[[int], None] | None = None,
 ) -> IngestSummary:
     """Store every message of the sources, run the pipeline on them; the counts."""
-    from corrbot.pipeline.parse_ahead import ReadAhead, group_refs
+    from corrbot.pipeline.parse_ahead import group_refs
+    from corrbot.pipeline.read_ahead import ReadAhead
     from corrbot.pipeline.runner import process_pending
 
     summary = IngestSummary()

@@ -27,7 +27,7 @@ from corrbot.intake import store_message
 from corrbot.issue_list import import_issues, read_issue_list
 from corrbot.members import add_member
 from corrbot.model import Group, Message, Tag
-from corrbot.pipeline import packed_head, parse_ahead
+from corrbot.pipeline import packed_head, parse_ahead, read_ahead
 from corrbot.pipeline.context import MessageContext
 from corrbot.pipeline.parse import read_message
 from corrbot.pipeline.runner import process_pending
@@ -117,23 +117,23 @@ def test_an_import_read_ahead_stores_what_one_process_stores(
         box.add(raw)
     box.close()
     started: list[int] = []
-    real_init = parse_ahead.ReadAhead.__init__
+    real_init = read_ahead.ReadAhead.__init__
 
-    def counting_init(self: parse_ahead.ReadAhead, *args: object, **kwargs: object) -> None:
+    def counting_init(self: read_ahead.ReadAhead, *args: object, **kwargs: object) -> None:
         started.append(1)
         real_init(self, *args, **kwargs)
 
-    monkeypatch.setattr(parse_ahead.ReadAhead, "__init__", counting_init)
+    monkeypatch.setattr(read_ahead.ReadAhead, "__init__", counting_init)
     used: list[int] = []
-    real_get = parse_ahead.Readings.get
+    real_get = read_ahead.Readings.get
 
-    def counting_get(self: parse_ahead.Readings, row_id: int) -> parse_ahead.Prepared | None:
+    def counting_get(self: read_ahead.Readings, row_id: int) -> parse_ahead.Prepared | None:
         found = real_get(self, row_id)
         if found is not None:
             used.append(row_id)
         return found
 
-    monkeypatch.setattr(parse_ahead.Readings, "get", counting_get)
+    monkeypatch.setattr(read_ahead.Readings, "get", counting_get)
 
     ahead = _group(make_runtime, db_url, tmp_path)
     summary = files.ingest(
@@ -273,13 +273,13 @@ def test_headers_that_could_hold_the_separator_are_sent_in_a_pickled_mail() -> N
 
 
 def test_the_workers_run_at_a_lower_priority_than_the_runner() -> None:
-    ahead = parse_ahead.ReadAhead()
+    ahead = read_ahead.ReadAhead()
     try:
         # os.nice(0) answers the calling process's niceness
         worker = ahead._pool.submit(os.nice, 0).result(timeout=60)
     finally:
         ahead.close()
-    assert worker == min(19, os.nice(0) + parse_ahead.WORKER_NICENESS)
+    assert worker == min(19, os.nice(0) + read_ahead.WORKER_NICENESS)
 
 
 def test_a_reading_comes_back_without_the_lists_and_gets_the_runners_own() -> None:
@@ -294,7 +294,7 @@ def test_a_reading_comes_back_without_the_lists_and_gets_the_runners_own() -> No
     as_sent = dataclasses.replace(sent[0])
     done: Future[list[parse_ahead.Prepared | None]] = Future()
     done.set_result(sent)
-    readings = parse_ahead.Readings()
+    readings = read_ahead.Readings()
     readings.add([7], done, refs)
     got = readings.get(7)
     assert got is not None and got.refs is refs

@@ -11,7 +11,7 @@ from email.policy import compat32
 
 from corrbot.addresses import RECIPIENT_HEADERS, ListAddresses
 from corrbot.model import Message
-from corrbot.pipeline import packed_head, parse_ahead
+from corrbot.pipeline import packed_head, parse_ahead, read_ahead
 from corrbot.pipeline.parse import read_parsed
 from corrbot.pipeline.row_fields import FIELDS, RowFields
 from corrbot.rules.chain import HEADERS_READ
@@ -109,8 +109,8 @@ def test_plain_row_fields_read_as_a_message_row_does() -> None:
 REFS = parse_ahead.Refs((), (), 0.5)
 
 
-def _readings(future: Future[list[parse_ahead.Prepared | None]]) -> parse_ahead.Readings:
-    readings = parse_ahead.Readings()
+def _readings(future: Future[list[parse_ahead.Prepared | None]]) -> read_ahead.Readings:
+    readings = read_ahead.Readings()
     readings.add([5, 6], future, REFS)
     return readings
 
