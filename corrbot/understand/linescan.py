@@ -148,7 +148,8 @@ _PARTS: dict[str, tuple[str, ...]] = {
 }
 
 # The date-then-address pattern also needs a year before the address.
-_YEAR = re.compile(r"\d{4}")
+# "\d{4}", but starting with one digit: a search skips to the next (see markers).
+_YEAR = re.compile(r"\d\d{3}")
 
 
 class Suspects(list[int]):

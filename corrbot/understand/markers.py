@@ -177,8 +177,10 @@ _HINT_WORDS = re.compile(
     "|".join(p.pattern for p in searches(tuple(ATTRIBUTION_WORDS.pattern.split("|"))))
 )
 # "\d{4}.{0,100}@", read up to the first "@" (or end of line) and not given back:
-# a later "@" is further, and backing off finds no "@" the run passed over.
-_YEAR_THEN_ADDRESS = re.compile(r"\d{4}[^@\n]{0,100}+@")
+# a later "@" is further, and backing off finds no "@" the run passed over. A
+# search whose pattern starts with one digit (not a repeat) skips to the next digit
+# without a try at each character.
+_YEAR_THEN_ADDRESS = re.compile(r"\d\d{3}[^@\n]{0,100}+@")
 ATTRIBUTION_HINT = re.compile(ATTRIBUTION_WORDS.pattern + r"|\d{4}.{0,100}@", _I)
 
 

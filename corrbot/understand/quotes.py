@@ -264,7 +264,8 @@ def _matched(joined: str, lines: list[str], after: int, hinted: bool) -> bool:
 
 
 def _ends_sentence(text: str) -> bool:
-    return _SENTENCE_END.search(text[-4:]) is not None
+    # Most lines end on none of the three, told without a search.
+    return text.endswith((".", "!", "?")) and _SENTENCE_END.search(text[-4:]) is not None
 
 
 def _evidence(joined: str, lines: list[str], after: int) -> bool:

@@ -258,3 +258,11 @@ def test_a_blank_text_is_what_strip_leaves_empty() -> None:
     for text in ["", *blanks, " \n\t\u3000", "\u200b", " x "]:
         wanted = "html" if not text.strip() else q.new_text(text)
         assert q.new_text(text, "<p>html</p>") == wanted, repr(text)
+
+
+def test_a_sentence_ends_where_the_search_finds_its_end() -> None:
+    plain = re.compile(r"(?:[^\W\d]{3}[.!?]|[!?])$")
+    tails = ["", ".", "!", "?", "a.", "abc.", "ab1.", "éßü.", "a_b.", "x!", "x?", "x;", "..."]
+    for head, tail in itertools.product(["", "x", "Yes", "1234", " "], tails):
+        text = head + tail
+        assert q._ends_sentence(text) == (plain.search(text[-4:]) is not None), text

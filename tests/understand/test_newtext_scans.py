@@ -186,3 +186,8 @@ def test_mobile_in_the_lowered_text_is_where_ignorecase_finds_it_in_the_text() -
         _, mobiles = linescan._words(text, lowered, [(0, len(text))])
         found = [at for at in mobiles if linescan._MOBILE_LOWERED.match(lowered, at)]
         assert found == [hit.start() for hit in linescan._MOBILE_END.finditer(text)], text
+
+
+def test_the_year_is_four_digits() -> None:
+    for line in ["2019", "x 201", "x 2019 y", "١٢٣٤", "12a34", "123", "12345", ""]:
+        assert bool(linescan._YEAR.search(line)) == bool(re.search(r"\d{4}", line)), line
