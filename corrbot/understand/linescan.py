@@ -173,7 +173,9 @@ def suspects(text: str, lines: list[str], reach: int) -> Suspects | None:
     ``lines`` is ``text`` split at "\\n", each right-stripped; ``reach`` is the most
     physical lines an attribution joins.
     """
-    lowered = keywords.lowered(text)  # may_hold's, lowered once
+    # Not keywords.lowered: its cache hashes the whole text, which nothing else here
+    # needs (no one else lowers this copy of it).
+    lowered = text.lower()
     if len(lowered) != len(text):
         # A capital whose lowercase is longer ("İ"): offsets in the two would differ.
         return None
