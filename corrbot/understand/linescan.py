@@ -5,7 +5,8 @@ runs of them unread. Judging every line with the markers themselves was what mad
 reading a patch archive slow; the patterns here are cheaper and match every line a
 marker or an attribution could start on (and some more, which only cost time): one
 search over the text for line starts, which gives a run of plain quoted lines as
-one, and a few more for the words without which no attribution matches.
+one, and a few more for the words without which no attribution matches (which skip
+what an attribution starting above a run cannot reach of it).
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ _ASCII_SEARCHES = searches(
 # Each with its key when that is not ASCII: such a pass is skipped when the text
 # lacks the key, which is quicker to look for than to make the pass.
 _KEYED = tuple(
-    (search, "" if key.isascii() else key) for search in _SEARCHES for key in search.pattern[0]
+    (search, "" if search.pattern[0].isascii() else search.pattern[0]) for search in _SEARCHES
 )
 _ASCII_KEYED = tuple((search, "") for search in _ASCII_SEARCHES)
 # A word with a space can be split where a client wrapped the line: the next line
