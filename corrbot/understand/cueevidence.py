@@ -58,15 +58,26 @@ BODY_BITS = sum(_WORD_BIT[word] for word in set(cues.BODY_WORDS))
 
 
 class Found(Container[str]):
-    """The strings of STRINGS a text holds, told by their bits."""
+    """The strings of STRINGS a text holds, told by their bits (and its words)."""
 
-    __slots__ = ("_bits",)
+    __slots__ = ("bits",)
 
     def __init__(self, bits: int) -> None:
-        self._bits = bits
+        self.bits = bits
 
     def __contains__(self, string: object) -> bool:
-        return bool(self._bits & _BIT[string]) if isinstance(string, str) else False
+        return bool(self.bits & _BIT[string]) if isinstance(string, str) else False
+
+
+def _may_name_a_body(text: str, where: Container[str] | None) -> bool:
+    """Whether ANY_BODY_NAME may find a name in ``text`` where BODIES finds one: the
+    names that hold a body word the text holds (``where`` tells, when a Found) or a
+    mark it holds (cues.BODY_NAMES)."""
+    if not isinstance(where, Found):
+        return bool(cues.ANY_BODY_NAME.search(text))
+    keys = [word for word in cues.BODY_WORDS if where.bits & _WORD_BIT[word]]
+    keys += [mark for mark in cues.BODY_MARKS if mark in text]
+    return any(cues.BODY_NAMES[key].search(text) for key in keys)
 
 
 def _line_search(pattern: re.Pattern[str]) -> LineStarts:
@@ -101,11 +112,12 @@ class _Part(NamedTuple):
     def value(self, text: str, lowered: str, where: Container[str] | None) -> float:
         cue = self.cue
         if cue is None:
-            if not cues.ANY_BODY_NAME.search(text):
+            if not _may_name_a_body(text, where):
                 return 0.0
-            weight, pattern = cues.BODIES
+            weight, _ = cues.BODIES
             # Naming one body is a remark; naming several is a list of mechanisms.
-            named = min(_MAX_BODY_HITS, len(set(pattern.findall(text))))
+            names = {match.group() for match in cues.BODY_SCANNER.finditer(text)}
+            named = min(_MAX_BODY_HITS, len(names))
             return weight * named * (named + 1) / 2
         if self.line is not None:
             return cue.weight if self.line.any_in(lowered) else 0.0
@@ -186,6 +198,7 @@ def plan(theme: str, found: int, text: str) -> Plan:
         _BODIES_PART[theme]
         and not needs & BODY_BITS
         and any(map(text.__contains__, cues.BODY_MARKS))
+        and cues.BODY_MARK.search(text) is not None  # as BODIES has it: FIRST_USER_ADDR no
     )
     return _plan(theme, needs, marks)
 

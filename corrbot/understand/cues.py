@@ -300,6 +300,8 @@ THEMES: dict[str, tuple[Cue, ...]] = {
     ),
 }
 BODIES = (WEAK, re.compile(r"\b(?:" + _BODIES + r")\b"))  # on the original text
+# Its matches, found by searching for each first letter's names (see altscan.py).
+BODY_SCANNER = AltScanner(BODIES[1])
 # Wherever BODIES names a body, the lowered text holds one of these words with no
 # letter either side (a word of each name, the rarest in ordinary mail) or the
 # text one of BODY_MARKS (a name with a digit, a name that is a common word).
@@ -313,6 +315,8 @@ BODY_WORDS = (
     *("trips", "convention", "budapest"),
 )
 BODY_MARKS = ("W3C", "FIRST")
+# A mark as BODIES finds it (\b either side), looked for once a substring test found one.
+BODY_MARK = re.compile(r"\b(?:" + "|".join(BODY_MARKS) + r")\b")
 _check_needs(BODY_WORDS)
 
 
@@ -338,6 +342,19 @@ def _by_first_letter(alternatives: str) -> str:
 # finds one too, and being a plain alternation it is scanned several times faster,
 # so the rare text that names a body pays for both and every other text for this only.
 ANY_BODY_NAME = re.compile(_by_first_letter(_BODIES))
+
+
+def _names_holding(key: str) -> re.Pattern[str]:
+    """The names of _BODIES whose spelling holds ``key`` (in any case), as one pattern
+    that finds them anywhere, as ANY_BODY_NAME does."""
+    branches = split_alternatives(_BODIES) or []
+    return re.compile("|".join(name for name in branches if key.lower() in name.lower()))
+
+
+# By each of BODY_WORDS and BODY_MARKS, the names that hold it: a text holding only
+# some of them names a body only if the names of those find one (each a literal
+# search), where ANY_BODY_NAME tries every capital letter and "c".
+BODY_NAMES = {key: _names_holding(key) for key in (*BODY_WORDS, *BODY_MARKS)}
 
 # Mapping lines say outright which task they serve.
 LINE_CUES: dict[str, Cue] = {
