@@ -32,7 +32,12 @@ STRINGS = tuple(
                 *(cue for theme in cues.THEMES.values() for cue in theme),
                 *cues.LINE_CUES.values(),
             )
-            for string in (*cue.needs, *(cue.scanner.start_strings() if cue.scanner else ()))
+            for string in (
+                *cue.needs,
+                *(cue.scanner.start_strings() if cue.scanner else ()),
+                # Starts of the cues' words ("^" and letters: see ChunkBits).
+                *(word for each in cue.words for word in each if word.startswith("^")),
+            )
         }
     )
 )
@@ -47,7 +52,7 @@ WORDS = tuple(
                 for cue in (cue for theme in cues.THEMES.values() for cue in theme)
                 for each in cue.words
                 for word in each
-                if not word.startswith("~")
+                if not word.startswith(("~", "^"))
             ),
         )
     )
@@ -139,11 +144,12 @@ def _needs(cue: cues.Cue) -> int:
 
 
 def _words(cue: cues.Cue) -> tuple[int, ...]:
-    """The bits of each tuple of ``cue.words`` ("~" and a need: that need's)."""
+    """The bits of each tuple of ``cue.words`` ("~" and a need: that need's; "^" and
+    letters: that string's)."""
     return tuple(
         reduce(
             or_,
-            (_BIT[word[1:]] if word.startswith("~") else _WORD_BIT[word] for word in each),
+            (_BIT[word.removeprefix("~")] if word[0] in "~^" else _WORD_BIT[word] for word in each),
             0,
         )
         for each in cue.words

@@ -37,9 +37,10 @@ class Cue(NamedTuple):
     # _cues for the cues the classifier counts, None in cues only searched once.
     scanner: AltScanner | None = None
     # Every match also holds all the words of one of these, each with no letter
-    # (str.isalpha) either side (where the pattern has \b or \s around it), or,
+    # (str.isalpha) either side (where the pattern has \b or \s around it), or
+    # for "^" and letters, those with no letter before them ("rate" in "rated"), or
     # for "~" and a need, that need anywhere: a finer need than ``needs`` ("work"
-    # is in "network"), checked with it. Empty when not known.
+    # is in "network", "rate" in "generate"), checked with it. Empty when not known.
     # tests/understand/test_cue_words.py checks them on the same texts.
     words: tuple[tuple[str, ...], ...] = ()
 
@@ -82,7 +83,7 @@ def _cues(*items: _Item) -> tuple[Cue, ...]:
     for weight, needs, source, *more in items:
         _check_needs(needs)
         words = _words(more[0]) if more else ()
-        _check_needs(tuple(word.removeprefix("~") for each in words for word in each))
+        _check_needs(tuple(word.lstrip("~^") for each in words for word in each))
         pattern = re.compile(source)
         cues.append(Cue(weight, pattern, needs, AltScanner(pattern), words))
     return tuple(cues)
@@ -243,6 +244,7 @@ THEMES: dict[str, tuple[Cue, ...]] = {
             STRONG,
             ("assess", "evaluate", "rate", "describe"),
             r"\b(?:assess|assessment|evaluate|rate|describe)\w*\b[^.]{0,60}\b(?:as|status)\b",
+            "^assess|^evaluate|^rate|^describe as|status",
         ),
         (
             STRONG,

@@ -167,6 +167,9 @@ class ChunkBits:
     (as between two ``\\b``), since the characters around it then either end the
     chunk or are kept in it and are not letters.
 
+    A string written "^" and letters is told where the text holds the letters with
+    no letter before them: at the start of one of its runs of letters.
+
     Strings and words of one or two letters ("a", "in", "of") are not looked for:
     their bits are always set, as nearly every text holds them. So a set bit of a
     string or word says that the text may hold it (a reader may look further), an
@@ -178,7 +181,7 @@ class ChunkBits:
 
     __slots__ = (
         *("_always", "_bits", "_chunk_words", "_clues", "_limit"),
-        *("_stem_bits", "_strings", "_word_bits", "_zero"),
+        *("_starts", "_stem_bits", "_strings", "_word_bits", "_zero"),
     )
 
     def __init__(
@@ -189,7 +192,10 @@ class ChunkBits:
         limit: int,
     ) -> None:
         for string in strings:
-            if (
+            if string.startswith("^"):
+                if not string[1:].isalpha():
+                    raise ValueError(f"a start must be letters: {string!r}")
+            elif (
                 not string
                 or string.translate(_NOT_IN_TOKEN) != string
                 or any(char.isspace() for char in string)
@@ -200,11 +206,15 @@ class ChunkBits:
                 raise ValueError(f"a word must be letters: {word!r}")
         self._always = 0
         self._strings = []
+        self._starts = []
         for index, string in enumerate(strings):
-            if _short(string):
+            start = string.removeprefix("^")
+            if _short(start):
                 self._always |= 1 << index
-            else:
+            elif start is string:
                 self._strings.append((string, 1 << index))
+            else:
+                self._starts.append((start, 1 << index))
         # A word given twice has two bits, always set together: the first stands
         # for it in word_bit; a chunk that is the word gets both.
         self._word_bits: dict[str, int] = {}
@@ -262,6 +272,7 @@ class ChunkBits:
         # leaves the few to look for chunk by chunk.
         joined = " ".join(chunks)
         strings = [(string, bit) for string, bit in self._strings if string in joined]
+        starts = [(start, bit) for start, bit in self._starts if start in joined]
         words = self._chunk_words
         clues = None if self._clues is None else [clue for clue in self._clues if clue in joined]
         stem_bits = self._stem_bits
@@ -273,11 +284,12 @@ class ChunkBits:
                     bits |= bit
             # A word with no letter either side is a whole run of letters: the
             # whole chunk, most often.
-            if chunk.isalpha():
-                bits |= words.get(chunk, 0)
-            else:
-                for run in _letter_runs(chunk):
-                    bits |= words.get(run, 0)
+            runs = [chunk] if chunk.isalpha() else _letter_runs(chunk)
+            for run in runs:
+                bits |= words.get(run, 0)
+                for start, bit in starts:
+                    if run.startswith(start):
+                        bits |= bit
             if clues is None or any(map(chunk.__contains__, clues)):
                 for word_stem in chunk_stems({chunk}):
                     bits |= stem_bits.get(word_stem, 0)

@@ -1,8 +1,9 @@
 """Each cue's ``words`` hold on real and written text: every match holds all the
 words of one of its tuples, each with no letter either side in the text (or, for
-"~" and a need, that need), so that a text whose chunks lack them all skips the
-scan (cueevidence._Part.may_add). Checked on the texts test_cue_needs.py reads;
-and ChunkBits tells such a word exactly where the text holds it so."""
+"^" and letters, with none before them; for "~" and a need, that need), so that a
+text whose chunks lack them all skips the scan (cueevidence._Part.may_add).
+Checked on the texts test_cue_needs.py reads; and ChunkBits tells such a word (and
+such a start) exactly where the text holds it so."""
 
 from __future__ import annotations
 
@@ -26,10 +27,23 @@ def _apart(lowered: str, word: str, start: int, end: int) -> bool:
     return False
 
 
+def _begins(lowered: str, word: str, start: int, end: int) -> bool:
+    """Whether ``lowered[start:end]`` holds ``word`` with no letter before it."""
+    at = lowered.find(word, start, end)
+    while at >= 0:
+        if not (at and lowered[at - 1].isalpha()):
+            return True
+        at = lowered.find(word, at + 1, end)
+    return False
+
+
 def _holds(lowered: str, words: tuple[str, ...], start: int, end: int) -> bool:
     for word in words:
         if word.startswith("~"):
             if word[1:] not in lowered[start:end]:
+                return False
+        elif word.startswith("^"):
+            if not _begins(lowered, word[1:], start, end):
                 return False
         elif not _apart(lowered, word, start, end):
             return False
@@ -48,7 +62,7 @@ def test_every_match_holds_the_words_of_a_tuple(
 ) -> None:
     for word in {word for each in cue.words for word in each}:
         # Spelled as in the pattern (a typo caught), a "~" word one of the needs.
-        assert word.removeprefix("~")[:4] in cue.pattern.pattern, (name, word)
+        assert word.lstrip("~^")[:4] in cue.pattern.pattern, (name, word)
         assert not word.startswith("~") or word[1:] in cue.needs, (name, word)
     matches = 0
     for _, lowered in texts:
@@ -83,6 +97,23 @@ def test_chunk_bits_tell_a_word_where_no_letter_is_beside_it() -> None:
     }
     for text, expected in cases.items():
         assert bits.bits(token_chunks(text.lower())) == expected, text
+
+
+def test_chunk_bits_tell_a_start_where_no_letter_is_before_it() -> None:
+    bits = ChunkBits(["^rate", "^ab"], [], [], 100)
+    rate, short = 1, 2  # "ab" (two letters) is taken as held
+    cases = {
+        "generate": short,
+        "rated rate": rate | short,
+        "x-rates": rate | short,
+        "é-ratex": rate | short,
+        "érate": short,
+        "_rate2": rate | short,
+    }
+    for text, expected in cases.items():
+        assert bits.bits(token_chunks(text.lower())) == expected, text
+    with pytest.raises(ValueError):
+        ChunkBits(["^r8"], [], [], 10)
 
 
 def test_the_cues_words_have_their_bits() -> None:
