@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from corrbot.understand import linescan
-from corrbot.understand import markers as m
 from corrbot.understand.quotes import _MAX_ATTRIBUTION_LINES, _keep, _tidy
+from tests.understand.test_newtext_scans import MARKERS as MARKER_PATTERNS
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "reply-trimmer" / "emails"
 
@@ -119,16 +119,7 @@ def test_every_lead_starts_with_a_letter() -> None:
 
 @pytest.mark.parametrize("line", [shape for line in MARKERS for shape in _shapes(line)])
 def test_a_line_a_marker_matches_is_judged(line: str) -> None:
-    markers = (
-        m.QUOTE,
-        m.SIG_DASHES,
-        m.DIVIDER,
-        m.HEADER_FROM,
-        m.FORWARD_ANY,
-        m.MOBILE_SIGNATURE_ANY,
-        m.DISCLAIMER_START,
-    )
-    if any(marker.match(line) for marker in markers):
+    if any(marker.match(line) for marker in MARKER_PATTERNS):
         assert _wider(line)
 
 
