@@ -70,6 +70,8 @@ class Arrival:
     no_deliver: bool = False
     # when it was sent, for an imported file (its Date); None: when it arrived
     posted_at: datetime | None = None
+    # message_keys(raw), when read already (an import's workers read them ahead)
+    keys: tuple[str, str] | None = None
 
 
 def _clean(address: str) -> str:
@@ -228,13 +230,15 @@ def _plan(
     return plan
 
 
+def message_keys(raw: bytes) -> tuple[str, str]:
+    """(SHA-256 in hex, Message-ID) of a message: how intake tells it from others. The
+    hash stands in for a missing Message-ID."""
+    digest = hashlib.sha256(raw).hexdigest()
+    return digest, header_message_id(raw) or f"sha256-{digest}@corrbot.invalid"
+
+
 def _keys(arrivals: Sequence[Arrival]) -> list[tuple[str, str]]:
-    """(sha256, Message-ID) per arrival; the hash stands in for a missing Message-ID."""
-    keys = []
-    for arrival in arrivals:
-        digest = hashlib.sha256(arrival.raw).hexdigest()
-        keys.append((digest, header_message_id(arrival.raw) or f"sha256-{digest}@corrbot.invalid"))
-    return keys
+    return [arrival.keys or message_keys(arrival.raw) for arrival in arrivals]
 
 
 def _planned(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -187,6 +188,16 @@ def _quarantined(runtime: Runtime, row_ids: list[int]) -> int:
     return count
 
 
+def _arrival(
+    raw: bytes, no_deliver: bool, keys: tuple[str, str] | None, sent: datetime | None
+) -> Arrival:
+    """An arrival from a file, with what a worker read of it (``keys`` None: nothing)."""
+    if keys is None:
+        # Read at the time it was sent, so an archive replays with `tick --as-of`.
+        sent = header_date(raw)
+    return Arrival(raw, "file", no_deliver=no_deliver, posted_at=sent, keys=keys)
+
+
 def ingest(
     runtime: Runtime,
     sources: Iterable[Source],
@@ -196,59 +207,80 @@ def ingest(
 ) -> IngestSummary:
     """Store every message of the sources, run the pipeline on them; the counts."""
     from corrbot.pipeline.parse_ahead import group_refs
-    from corrbot.pipeline.read_ahead import ReadAhead
+    from corrbot.pipeline.read_ahead import Arriving, ReadAhead
     from corrbot.pipeline.runner import process_pending
 
     summary = IngestSummary()
-    batch: list[Arrival] = []
+    batch: list[bytes] = []
     batch_bytes = 0
     new_ids: list[int] = []
     # A second process reads ahead once the import proves large (a full batch):
     # starting it costs a fraction of a second, which a few messages do not repay.
     ahead: ReadAhead | None = None
-    # Messages stored and handed to the worker, processed in the next round: the
-    # worker reads one batch while this process works on the one before.
-    waiting = 0
+    # With it, each batch goes through three rounds: handed to the workers as it is
+    # read (they read what intake needs of each message, and the rest of it), stored
+    # in the next round, processed in the one after. So this process neither reads
+    # the messages nor waits for the workers that read them.
+    submitted: tuple[list[bytes], int, Arriving | None] | None = None
+    waiting = 0  # messages stored, to be processed in the next round
 
-    def flush() -> None:
-        nonlocal batch, batch_bytes, ahead, waiting
-        if ahead is None and len(batch) >= BATCH_MESSAGES:
-            ahead = ReadAhead()
-        stored: list[tuple[int, str, bytes]] = []
-        for arrival, result in zip(batch, store_many(runtime, batch), strict=True):
+    def store(raws: list[bytes], size: int, arriving: Arriving | None) -> list[int | None]:
+        """Store a batch; the row of each message to be read (None: not to be read)."""
+        known = arriving.keys() if arriving is not None else None
+        reads = known if known is not None else [(None, None)] * len(raws)
+        arrivals = [_arrival(raw, no_deliver, *read) for raw, read in zip(raws, reads, strict=True)]
+        ids: list[int | None] = []
+        for result in store_many(runtime, arrivals):
+            row_id: int | None = None
             if isinstance(result, Exception):
                 summary.failed += 1
             elif result.duplicate:
                 summary.duplicate += 1
             else:
                 summary.new += 1
-                stored.append((result.row_id, result.message_id, arrival.raw))
-        new_ids.extend(row_id for row_id, _, _ in stored)
+                row_id = result.row_id
+            ids.append(row_id)
+        new_ids.extend(row_id for row_id in ids if row_id is not None)
         if progress is not None:
-            progress(batch_bytes)
+            progress(size)
+        if known is not None and arriving is not None:
+            arriving.stored(ids)
+        return ids
+
+    def flush() -> None:
+        nonlocal batch, batch_bytes, ahead, waiting, submitted
+        raws, size = batch, batch_bytes
         batch, batch_bytes = [], 0
+        if ahead is None and len(raws) >= BATCH_MESSAGES:
+            ahead = ReadAhead()
         if ahead is None:  # nothing reads ahead: nothing to wait for
+            stored = sum(row_id is not None for row_id in store(raws, size, None))
             if stored:
-                process_pending(runtime, limit=len(stored), batch=BATCH_MESSAGES)
+                process_pending(runtime, limit=stored, batch=BATCH_MESSAGES)
             return
-        if stored:
-            ahead.submit(stored, group_refs(runtime))
+        previous = submitted
+        submitted = None
+        if raws:
+            submitted = (raws, size, ahead.submit_arrivals(raws, group_refs(runtime)))
+        stored = 0
+        if previous is not None:  # read by the workers meanwhile
+            stored = sum(row_id is not None for row_id in store(*previous))
         if waiting:
             process_pending(runtime, limit=waiting, batch=BATCH_MESSAGES, ahead=ahead)
-        waiting = len(stored)
+        waiting = stored
 
     try:
         with fewer_collections():  # forked workers inherit it
             for source in sources:
                 for raw in read_source(source):
                     summary.read += 1
-                    # Read at the time it was sent, so an archive replays with `tick --as-of`.
-                    sent = header_date(raw)
-                    batch.append(Arrival(raw, "file", no_deliver=no_deliver, posted_at=sent))
+                    batch.append(raw)
                     batch_bytes += len(raw)
                     if len(batch) >= BATCH_MESSAGES or batch_bytes >= BATCH_BYTES:
                         flush()
             flush()
+            if submitted is not None:  # the last batch handed to the workers
+                store(*submitted)
             if new_ids:  # the last batch, and any message a round left behind
                 process_pending(runtime, batch=BATCH_MESSAGES, ahead=ahead)
                 summary.quarantined = _quarantined(runtime, new_ids)

@@ -17,12 +17,14 @@ import logging
 import pickle
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import Message as EmailMessage
 from email.utils import getaddresses
 from functools import lru_cache
 from typing import Any
 
 from corrbot.addresses import ListAddresses, Purpose
+from corrbot.intake import header_date, message_keys
 from corrbot.pipeline.body import is_plain, pick_bodies
 from corrbot.pipeline.packed_head import Head, rebuilt, scan
 from corrbot.pipeline.parse import read_parsed
@@ -226,9 +228,27 @@ def _answer(addresses: ListAddresses, values: tuple[str, ...]) -> tuple[Purpose,
     return best(addresses, [addr for _, addr in getaddresses(list(values))])
 
 
-def prepare_many(items: list[RowToRead], refs: Refs | None = None) -> list[Prepared | None]:
-    """``prepare`` of each, as a worker sends them back: without ``refs`` (see Prepared)."""
-    return [_read(item, refs) for item in items]
+# What intake reads of a message before storing it (its keys: intake.message_keys;
+# and its Date), then its reading; None for a part the worker could not read.
+ArrivalReading = tuple[tuple[str, str] | None, datetime | None, Prepared | None]
+
+
+def read_arrivals(raws: list[bytes], refs: Refs | None = None) -> list[ArrivalReading]:
+    """For messages not stored yet: intake's keys and the Date, and each one's reading
+    (as a worker sends it back: without ``refs``, see Prepared) under the Message-ID
+    intake will store (an import hands each batch to the
+    workers before storing it, so its main thread need not hash and search every
+    message's headers itself)."""
+    found: list[ArrivalReading] = []
+    for raw in raws:
+        try:
+            keys = message_keys(raw)
+            sent = header_date(raw)
+        except Exception:  # intake reads them itself, and meets whatever this met
+            found.append((None, None, None))
+            continue
+        found.append((keys, sent, _read((0, keys[1], raw), refs)))
+    return found
 
 
 def group_refs(runtime: Runtime) -> Refs:

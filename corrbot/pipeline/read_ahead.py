@@ -1,9 +1,10 @@
 """The worker processes of an archive import, and the readings they send back.
 
-``ReadAhead`` runs ``parse_ahead.prepare_many`` on each batch the import has
-stored, in a pool of forked processes at a lower priority; ``Readings`` keeps what
-they send back by row id, each waited for only when the runner wants it, and
-lets go of it once the row is processed.
+``ReadAhead`` runs ``parse_ahead.read_arrivals`` on each batch an import reads,
+before it is stored, in a pool of forked processes at a lower priority: intake
+takes the keys and Dates they read (``Arriving.keys``), and ``Readings`` keeps the
+rest by the row each message was stored as (``Arriving.stored``), each waited for
+only when the runner wants it, and lets go of it once the row is processed.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import contextlib
 import logging
 import multiprocessing
 import os
+from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from datetime import datetime
 
-from corrbot.pipeline.parse_ahead import Prepared, Refs, RowToRead, prepare_many
+from corrbot.pipeline.parse_ahead import ArrivalReading, Prepared, Refs, read_arrivals
 
 log = logging.getLogger("corrbot.pipeline")
 
@@ -72,26 +75,56 @@ class ReadAhead:
         self._broken = False
         self.readings = Readings()
 
-    def submit(self, items: list[RowToRead], refs: Refs | None = None) -> None:
-        """Queue the items in small chunks, for ``readings``.
-
-        Nothing is queued once the worker has failed: the runner then reads every
-        message itself, as without a worker.
-        """
-        for start in range(0, len(items), self.CHUNK):
-            chunk = items[start : start + self.CHUNK]
+    def submit_arrivals(self, raws: list[bytes], refs: Refs | None = None) -> Arriving | None:
+        """Queue messages not stored yet (``parse_ahead.read_arrivals``); None once the
+        worker has failed (intake and the runner then read everything themselves)."""
+        futures: list[Future[list[ArrivalReading]]] = []
+        for start in range(0, len(raws), self.CHUNK):
             if self._broken:
-                break
+                return None
             try:
-                future = self._pool.submit(prepare_many, chunk, refs)
+                chunk = raws[start : start + self.CHUNK]
+                futures.append(self._pool.submit(read_arrivals, chunk, refs))
             except Exception:  # a broken pool, or one shut down
                 log.warning("reading ahead stopped; reading in the runner", exc_info=True)
                 self._broken = True
-                break
-            self.readings.add([item[0] for item in chunk], future, refs)
+                return None
+        return Arriving(self.readings, futures, refs)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class Arriving:
+    """A batch handed to the workers before it is stored: what intake needs of each
+    message (``keys``), then, once stored, its readings by row id (``stored``)."""
+
+    def __init__(
+        self,
+        readings: Readings,
+        futures: list[Future[list[ArrivalReading]]],
+        refs: Refs | None,
+    ) -> None:
+        self._readings = readings
+        self._futures = futures
+        self._refs = refs
+
+    def keys(self) -> list[tuple[tuple[str, str] | None, datetime | None]] | None:
+        """Each message's intake keys and Date, in order (None for one the worker could
+        not read); waits for them. None when the workers failed."""
+        try:
+            return [(keys, sent) for f in self._futures for keys, sent, _ in f.result()]
+        except Exception:  # a dead worker: intake reads them itself
+            log.warning("reading ahead failed; reading in the runner", exc_info=True)
+            return None
+
+    def stored(self, ids: list[int | None]) -> None:
+        """The row each message was stored as, in order (None: not to be read, such as
+        a duplicate); their readings join ``Readings``."""
+        size = ReadAhead.CHUNK
+        for number, future in enumerate(self._futures):
+            chunk = ids[number * size : (number + 1) * size]
+            self._readings.add(chunk, future, self._refs)
 
 
 class Readings:
@@ -106,11 +139,17 @@ class Readings:
         self._failed = False
 
     def add(
-        self, ids: list[int], future: Future[list[Prepared | None]], refs: Refs | None = None
+        self,
+        ids: Sequence[int | None],
+        future: Future[list[ArrivalReading]],
+        refs: Refs | None = None,
     ) -> None:
-        """The rows one task of the worker reads, in its order, with what it was given."""
+        """The rows one task of the workers reads, in its order (None: a message not
+        to be read), with what it was given."""
         task = _Task(future, refs)
-        self._where.update((row_id, (place, task)) for place, row_id in enumerate(ids))
+        self._where.update(
+            (row_id, (place, task)) for place, row_id in enumerate(ids) if row_id is not None
+        )
 
     def forget(self, ids: list[int]) -> None:
         """Let go of rows processed (a large import would otherwise keep every reading)."""
@@ -150,7 +189,7 @@ class _Task:
 
     __slots__ = ("_fetched", "future", "refs")
 
-    def __init__(self, future: Future[list[Prepared | None]], refs: Refs | None) -> None:
+    def __init__(self, future: Future[list[ArrivalReading]], refs: Refs | None) -> None:
         self.future = future
         self.refs = refs
         self._fetched: list[Prepared | None] | None = None
@@ -161,7 +200,7 @@ class _Task:
     def readings(self) -> list[Prepared | None]:
         """Waits for them; raises what the worker raised."""
         if self._fetched is None:
-            fetched = self.future.result()
+            fetched = [reading for _, _, reading in self.future.result()]
             if self.refs is not None:
                 for reading in fetched:
                     if reading is not None:

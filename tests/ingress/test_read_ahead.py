@@ -289,10 +289,11 @@ def test_a_reading_comes_back_without_the_lists_and_gets_the_runners_own() -> No
         (parse_ahead.TaskRef("a", "Review the issues"),), (), 0.5, ListAddresses.of("cg@x.org")
     )
     raw = make_mail("ana@example.org", "Review", "We review the issues.\n")
-    sent = parse_ahead.prepare_many([(7, "m@x", raw)], refs)
-    assert sent[0] is not None and sent[0].refs is None and sent[0].tags_for is not None
-    as_sent = dataclasses.replace(sent[0])
-    done: Future[list[parse_ahead.Prepared | None]] = Future()
+    sent = parse_ahead.read_arrivals([raw], refs)
+    reading = sent[0][2]
+    assert reading is not None and reading.refs is None and reading.tags_for is not None
+    as_sent = dataclasses.replace(reading)
+    done: Future[list[parse_ahead.ArrivalReading]] = Future()
     done.set_result(sent)
     readings = read_ahead.Readings()
     readings.add([7], done, refs)

@@ -10,6 +10,8 @@ from email.parser import BytesParser
 from email.policy import compat32
 
 from corrbot.addresses import RECIPIENT_HEADERS, ListAddresses
+from corrbot.ingress import files
+from corrbot.intake import Arrival, header_date, message_keys
 from corrbot.model import Message
 from corrbot.pipeline import packed_head, parse_ahead, read_ahead
 from corrbot.pipeline.parse import read_parsed
@@ -109,7 +111,7 @@ def test_plain_row_fields_read_as_a_message_row_does() -> None:
 REFS = parse_ahead.Refs((), (), 0.5)
 
 
-def _readings(future: Future[list[parse_ahead.Prepared | None]]) -> read_ahead.Readings:
+def _readings(future: Future[list[parse_ahead.ArrivalReading]]) -> read_ahead.Readings:
     readings = read_ahead.Readings()
     readings.add([5, 6], future, REFS)
     return readings
@@ -117,10 +119,10 @@ def _readings(future: Future[list[parse_ahead.Prepared | None]]) -> read_ahead.R
 
 def test_every_reading_of_a_task_gets_its_refs_and_is_kept() -> None:
     raws = [make_mail("a@b.c", "S", "T.\n"), make_mail("d@e.f", "U", "V.\n")]
-    done: Future[list[parse_ahead.Prepared | None]] = Future()
+    done: Future[list[parse_ahead.ArrivalReading]] = Future()
     readings = _readings(done)
     assert readings.has(6) and not readings.ready(6)
-    done.set_result(parse_ahead.prepare_many([(5, "m@x", raws[0]), (6, "n@x", raws[1])]))
+    done.set_result(parse_ahead.read_arrivals(raws))
     second, first = readings.get(6), readings.get(5)
     assert readings.ready(5) and first is not None and second is not None
     assert first.refs is REFS and second.refs is REFS
@@ -128,8 +130,49 @@ def test_every_reading_of_a_task_gets_its_refs_and_is_kept() -> None:
 
 
 def test_a_dead_worker_leaves_every_row_to_the_runner() -> None:
-    dead: Future[list[parse_ahead.Prepared | None]] = Future()
+    dead: Future[list[parse_ahead.ArrivalReading]] = Future()
     dead.set_exception(BrokenPipeError())
     readings = _readings(dead)
     assert readings.ready(5) and readings.get(5) is None
     assert not readings.has(6) and not readings.ready(6) and readings.get(6) is None
+
+
+def _arrivals_corpus() -> list[bytes]:
+    folded = (
+        b"From: a@b.c\r\nMessage-ID:\r\n <folded@x>\r\n"
+        b"Date: Mon, 2 Mar 2020\r\n 10:00:00 +0100\r\n\r\nT.\r\n"
+    )
+    return [
+        make_mail("a@b.c", "S", "T.\n"),
+        make_mail("a@b.c", "S", "T.\n").replace(b"Message-ID:", b"X-Was-Message-ID:"),
+        folded,
+        b"Date: not a date\nSubject: no sender\n\nbody\n",
+        b"\x00\xff not an email \xfe",
+        b"",
+    ]
+
+
+def test_the_workers_read_intakes_keys_and_dates_as_intake_does() -> None:
+    # intake takes the keys they send as its own (Arrival.keys): the same function,
+    # on the same bytes, in another process.
+    raws = _arrivals_corpus()
+    read = parse_ahead.read_arrivals(raws)
+    assert [(keys, sent) for keys, sent, _ in read] == [
+        (message_keys(raw), header_date(raw)) for raw in raws
+    ]
+    assert read[2][0] is not None and read[2][0][1] == "folded@x"
+    assert read[1][0] is not None and read[1][0][1].startswith("sha256-")
+
+
+def test_a_dead_worker_leaves_intake_to_read_the_keys_itself() -> None:
+    dead: Future[list[parse_ahead.ArrivalReading]] = Future()
+    dead.set_exception(BrokenPipeError())
+    readings = read_ahead.Readings()
+    arriving = read_ahead.Arriving(readings, [dead], REFS)
+    assert arriving.keys() is None
+    raw = _arrivals_corpus()[2]
+    assert files._arrival(raw, True, None, None) == Arrival(
+        raw, "file", no_deliver=True, posted_at=header_date(raw)
+    )
+    arriving.stored([5])  # a reading that never came: the runner reads row 5 itself
+    assert readings.ready(5) and readings.get(5) is None
