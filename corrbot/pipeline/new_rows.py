@@ -23,17 +23,16 @@ The ids are the ones the database would have given, in the same order:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator
+from itertools import count
+from typing import Any
 
-from sqlalchemy import Table, event, func, insert, select, text
-from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, make_transient_to_detached
+from sqlalchemy import Connection, Table, event, func, insert, select, text
+from sqlalchemy.orm import ORMExecuteState, Session
 
 _PENDING = "corrbot.new_rows.pending"  # session.info: table -> rows not inserted yet
-_NEXT = "corrbot.new_rows.next"  # session.info: table -> ids taken and not yet used
+_NEXT = "corrbot.new_rows.next"  # session.info: table -> its next ids
 _BLOCK = 16  # PostgreSQL: ids taken from the sequence per round trip
-
-M = TypeVar("M", bound=DeclarativeBase)
 
 
 def remember(session: Session) -> None:
@@ -55,20 +54,20 @@ def remember(session: Session) -> None:
     event.listen(session, "before_commit", write_pending)  # which flushes only changes
 
 
-def add(session: Session, model: type[M], values: dict[str, object]) -> M | None:
-    """A new row of ``model`` with these values and its defaults, held by the session as
-    stored; None when this session does not make rows here (see ``remember``)."""
+def add(session: Session, table: Table, values: dict[str, object]) -> dict[str, object] | None:
+    """A new row of ``table``: every column's value, its id included, to be inserted
+    with the next flush; None when this session does not make rows here (see
+    ``remember``)."""
     pending: dict[Table, list[dict[str, object]]] | None = session.info.get(_PENDING)
     if pending is None:
         return None
-    table = model.__table__
-    assert isinstance(table, Table)
-    row = with_defaults(table, {**values, "id": _next_id(session, table)})
+    taken: dict[Table, Iterator[int]] = session.info[_NEXT]
+    ids = taken.get(table)
+    if ids is None:
+        ids = taken[table] = _ids(session.connection(), table)
+    row = with_defaults(table, {**values, "id": next(ids)})
     pending.setdefault(table, []).append(row)
-    made = model(**row)
-    make_transient_to_detached(made)  # as if loaded: persistent once added
-    session.add(made)
-    return made
+    return row
 
 
 def write_pending(session: Session) -> None:
@@ -113,25 +112,13 @@ def with_defaults(table: Table, values: dict[str, object]) -> dict[str, object]:
     return row
 
 
-def _next_id(session: Session, table: Table) -> int:
-    taken: dict[Table, list[int]] = session.info[_NEXT]
-    ids = taken.get(table)
-    if ids is None:
-        ids = taken[table] = []
-    if not ids:
-        ids.extend(_take_ids(session, table))
-    given = ids.pop(0)
-    if session.get_bind().dialect.name == "sqlite":
-        ids.append(given + 1)  # read the largest id once: the rows made since are not stored yet
-    return given
-
-
-def _take_ids(session: Session, table: Table) -> list[int]:
-    connection = session.connection()
+def _ids(connection: Connection, table: Table) -> Iterator[int]:
+    """The ids the database would give the table's new rows, one after another."""
     if connection.dialect.name == "sqlite":
-        largest = connection.scalar(select(func.max(table.c.id)))
-        return [(largest or 0) + 1]
+        # Read once: the rows made since are not stored yet.
+        yield from count((connection.scalar(select(func.max(table.c.id))) or 0) + 1)
     sequence = text(
         "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
     )
-    return list(connection.scalars(sequence, {"table": table.name, "n": _BLOCK}))
+    while True:
+        yield from connection.scalars(sequence, {"table": table.name, "n": _BLOCK})

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import TypeVar
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session, defer, make_transient_to_detached
 
 from corrbot.model import Item, Message, Thread
@@ -188,11 +188,12 @@ def _insert(session: Session, model: type[R], values: dict[str, object]) -> R:
     statement is built once (an ORM INSERT ... RETURNING costs more than twice as
     much per row).
     """
-    later = new_rows.add(session, model, values)
-    if later is not None:
-        return later
-    stored = session.connection().execute(_INSERTS[model], values).one()
-    made = model(**stored._mapping)
+    table = model.__table__
+    assert isinstance(table, Table)
+    stored = new_rows.add(session, table, values)
+    if stored is None:
+        stored = dict(session.connection().execute(_INSERTS[model], values).one()._mapping)
+    made = model(**stored)
     make_transient_to_detached(made)  # as if loaded: persistent once added
     session.add(made)
     return made
