@@ -78,18 +78,18 @@ class ReadAhead:
     def submit_arrivals(self, raws: list[bytes], refs: Refs | None = None) -> Arriving | None:
         """Queue messages not stored yet (``parse_ahead.read_arrivals``); None once the
         worker has failed (intake and the runner then read everything themselves)."""
-        futures: list[Future[list[ArrivalReading]]] = []
+        tasks: list[tuple[slice, Future[list[ArrivalReading]]]] = []
         for start in range(0, len(raws), self.CHUNK):
             if self._broken:
                 return None
             try:
-                chunk = raws[start : start + self.CHUNK]
-                futures.append(self._pool.submit(read_arrivals, chunk, refs))
+                span = slice(start, start + self.CHUNK)
+                tasks.append((span, self._pool.submit(read_arrivals, raws[span], refs)))
             except Exception:  # a broken pool, or one shut down
                 log.warning("reading ahead stopped; reading in the runner", exc_info=True)
                 self._broken = True
                 return None
-        return Arriving(self.readings, futures, refs)
+        return Arriving(self.readings, tasks, refs)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -102,18 +102,18 @@ class Arriving:
     def __init__(
         self,
         readings: Readings,
-        futures: list[Future[list[ArrivalReading]]],
+        tasks: list[tuple[slice, Future[list[ArrivalReading]]]],
         refs: Refs | None,
     ) -> None:
         self._readings = readings
-        self._futures = futures
+        self._tasks = tasks  # the part of the batch each task reads, and its future
         self._refs = refs
 
     def keys(self) -> list[tuple[tuple[str, str] | None, datetime | None]] | None:
         """Each message's intake keys and Date, in order (None for one the worker could
         not read); waits for them. None when the workers failed."""
         try:
-            return [(keys, sent) for f in self._futures for keys, sent, _ in f.result()]
+            return [(keys, sent) for _, f in self._tasks for keys, sent, _ in f.result()]
         except Exception:  # a dead worker: intake reads them itself
             log.warning("reading ahead failed; reading in the runner", exc_info=True)
             return None
@@ -121,10 +121,8 @@ class Arriving:
     def stored(self, ids: list[int | None]) -> None:
         """The row each message was stored as, in order (None: not to be read, such as
         a duplicate); their readings join ``Readings``."""
-        size = ReadAhead.CHUNK
-        for number, future in enumerate(self._futures):
-            chunk = ids[number * size : (number + 1) * size]
-            self._readings.add(chunk, future, self._refs)
+        for span, future in self._tasks:
+            self._readings.add(ids[span], future, self._refs)
 
 
 class Readings:

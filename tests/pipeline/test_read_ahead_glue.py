@@ -168,7 +168,7 @@ def test_a_dead_worker_leaves_intake_to_read_the_keys_itself() -> None:
     dead: Future[list[parse_ahead.ArrivalReading]] = Future()
     dead.set_exception(BrokenPipeError())
     readings = read_ahead.Readings()
-    arriving = read_ahead.Arriving(readings, [dead], REFS)
+    arriving = read_ahead.Arriving(readings, [(slice(0, 1), dead)], REFS)
     assert arriving.keys() is None
     raw = _arrivals_corpus()[2]
     assert files._arrival(raw, True, None, None) == Arrival(
