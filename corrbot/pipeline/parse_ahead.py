@@ -38,10 +38,6 @@ from corrbot.understand.conventions import Conventions, read_conventions
 
 log = logging.getLogger("corrbot.pipeline")
 
-# (row id, Message-ID, raw bytes): what the worker needs of a stored row. Not the
-# time it was received: a message without a usable Date takes it (parse.py fills it).
-RowToRead = tuple[int, str, bytes]
-
 
 @dataclass
 class Prepared:
@@ -100,17 +96,18 @@ class Refs:
     addresses: ListAddresses | None = None
 
 
-def prepare(item: RowToRead, refs: Refs | None = None) -> Prepared | None:
-    """Read one message as parse and understand would; None if anything raised."""
-    found = _read(item, refs)
+def prepare(message_id: str, data: bytes, refs: Refs | None = None) -> Prepared | None:
+    """Read one message (its Message-ID as intake stores it, its bytes) as parse and
+    understand would; None if anything raised. Not the time it is received: a
+    message without a usable Date takes it (parse.py fills it in)."""
+    found = _read(message_id, data, refs)
     if found is not None:
         found.refs = refs
     return found
 
 
-def _read(item: RowToRead, refs: Refs | None) -> Prepared | None:
+def _read(message_id: str, data: bytes, refs: Refs | None) -> Prepared | None:
     """``prepare`` of one message, without ``refs`` (as a worker sends it back)."""
-    _, message_id, data = item
     try:
         row = RowFields(message_id)
         parsed = parse_bytes(data)
@@ -247,7 +244,7 @@ def read_arrivals(raws: list[bytes], refs: Refs | None = None) -> list[ArrivalRe
         except Exception:  # intake reads them itself, and meets whatever this met
             found.append((None, None, None))
             continue
-        found.append((keys, sent, _read((0, keys[1], raw), refs)))
+        found.append((keys, sent, _read(keys[1], raw, refs)))
     return found
 
 

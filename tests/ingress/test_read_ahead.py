@@ -184,7 +184,7 @@ def test_the_reading_carries_the_mail_as_a_bare_parse_leaves_it(kind: str) -> No
     top = "multipart/report" if kind.startswith("message/") else "multipart/mixed"
     raw = _mime(kind, b"PGI+SGVsbG8gd29y=bGQ*", top)
     fresh = BytesParser(policy=compat32).parsebytes(raw)
-    reading = parse_ahead.prepare((1, "b64@x", raw))
+    reading = parse_ahead.prepare("b64@x", raw)
     assert reading is not None and reading.problem is None
     shipped = reading.parsed()
     assert shipped is not None
@@ -209,7 +209,7 @@ def test_a_plain_text_mail_is_carried_as_the_headers_the_rules_read() -> None:
         b"From:", b"To: cg@lists.example.org\r\nList-Id: <cg.lists.example.org>\r\nFrom:"
     )
     fresh = BytesParser(policy=compat32).parsebytes(raw)
-    reading = parse_ahead.prepare((1, "b64@x", raw))
+    reading = parse_ahead.prepare("b64@x", raw)
     assert reading is not None and reading.fields["text_body"]
     shipped = reading.parsed()
     assert isinstance(shipped, HeadersRead)
@@ -225,7 +225,7 @@ def test_a_header_the_rules_do_not_read_is_refused_from_such_a_mail(
 ) -> None:
     # So that a rule reading another header cannot be answered "none" in an import;
     # the runner then processes the batch again from the raw bytes.
-    reading = parse_ahead.prepare((1, "r@x", make_mail("ana@example.org", "Hi", "Hi.\n")))
+    reading = parse_ahead.prepare("r@x", make_mail("ana@example.org", "Hi", "Hi.\n"))
     assert reading is not None
     with transaction(runtime.sessions) as session:
         row = Message(group_id=runtime.group_id, message_id="r@x")
@@ -240,7 +240,7 @@ def test_the_envelope_line_is_carried_with_the_headers() -> None:
     raw = b"From ana@example.org Mon Jan  1 00:00:00 2024\n" + make_mail(
         "ana@example.org", "Hi", "Hi.\n"
     )
-    reading = parse_ahead.prepare((1, "env@x", raw))
+    reading = parse_ahead.prepare("env@x", raw)
     assert reading is not None
     shipped = reading.parsed()
     assert shipped is not None
@@ -254,7 +254,7 @@ def _read(raw: bytes) -> EmailMessage:
 
 
 def test_a_parse_that_cannot_be_unpickled_is_parsed_again_by_the_runner() -> None:
-    reading = parse_ahead.prepare((1, "b64@x", make_mail("ana@example.org", "Hi", "Hi.\n")))
+    reading = parse_ahead.prepare("b64@x", make_mail("ana@example.org", "Hi", "Hi.\n"))
     assert reading is not None
     broken = dataclasses.replace(reading, email=b"not a pickle", head=None)
     assert broken.parsed() is None  # parse.py then parses the raw bytes itself

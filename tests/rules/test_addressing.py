@@ -85,7 +85,7 @@ def _runner(
 
 
 def _worker(addresses: ListAddresses, raw: bytes) -> parse_ahead.Prepared:
-    reading = parse_ahead.prepare((1, "m@x", raw), parse_ahead.Refs((), (), 0.5, addresses))
+    reading = parse_ahead.prepare("m@x", raw, parse_ahead.Refs((), (), 0.5, addresses))
     assert reading is not None
     return reading
 
@@ -160,7 +160,7 @@ def test_the_runner_takes_the_workers_answer_only_for_its_own_addresses(
 ) -> None:
     raw = _mail("To: someone@example.net\nCc: cg-request@lists.example.org\n")
     refs = parse_ahead.Refs((), (), 0.5, worker)
-    reading = parse_ahead.prepare((1, "m@x", raw), refs)
+    reading = parse_ahead.prepare("m@x", raw, refs)
     assert reading is not None
     assert reading.addressed == (("request", None) if worker == OURS else None)
     # An answer the headers do not give shows whose answer assign took.
