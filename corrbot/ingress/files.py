@@ -8,24 +8,28 @@ lines reading ">From ", ">>From " and so on. A file is an mbox when it starts wi
 tmp/ is not: it holds messages still being written).
 
 Messages are stored in batches (one commit each), then the pipeline runs on them,
-so the summary can say how many were quarantined. A large import has a second
-process read each batch (pipeline/read_ahead.py) while this one works on the
-batch before it.
+so the summary can say how many were quarantined. A large import has worker
+processes read each batch (pipeline/read_ahead.py) while this one works on the
+batch before it, and stores each batch in the transaction that processes the one
+before. A crash loses nothing: the file is read again, what was stored is a
+duplicate, and what was stored but not processed is processed by the next import
+of new mail, `serve` or `tick`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from corrbot.ingress.gc_tuning import fewer_collections
-from corrbot.intake import Arrival, header_date, store_many
+from corrbot.intake import Arrival, StoreResult, header_date, store_arrivals, store_many
 from corrbot.model import Message
 from corrbot.runtime import Runtime
 
@@ -220,17 +224,25 @@ def ingest(
     # With it, each batch goes through three rounds: handed to the workers as it is
     # read (they read what intake needs of each message, and the rest of it), stored
     # in the next round, processed in the one after. So this process neither reads
-    # the messages nor waits for the workers that read them.
+    # the messages nor waits for the workers that read them. A round's store and its
+    # processing share one transaction, so one commit (one fsync, the runner waiting).
     submitted: tuple[list[bytes], int, Arriving | None] | None = None
     waiting = 0  # messages stored, to be processed in the next round
 
-    def store(raws: list[bytes], size: int, arriving: Arriving | None) -> list[int | None]:
-        """Store a batch; the row of each message to be read (None: not to be read)."""
+    def arrivals(raws: list[bytes], arriving: Arriving | None) -> tuple[list[Arrival], bool]:
+        """The batch's arrivals, and whether the workers read them (their keys known)."""
         known = arriving.keys() if arriving is not None else None
         reads = known if known is not None else [(None, None)] * len(raws)
-        arrivals = [_arrival(raw, no_deliver, *read) for raw, read in zip(raws, reads, strict=True)]
+        batch = [_arrival(raw, no_deliver, *read) for raw, read in zip(raws, reads, strict=True)]
+        return batch, known is not None
+
+    def stored(
+        results: Sequence[StoreResult | Exception], size: int, arriving: Arriving | None
+    ) -> int:
+        """Count a batch's results, and join the workers' readings (``arriving``: None
+        when they read nothing) to its rows; how many messages it stored to be read."""
         ids: list[int | None] = []
-        for result in store_many(runtime, arrivals):
+        for result in results:
             row_id: int | None = None
             if isinstance(result, Exception):
                 summary.failed += 1
@@ -243,9 +255,30 @@ def ingest(
         new_ids.extend(row_id for row_id in ids if row_id is not None)
         if progress is not None:
             progress(size)
-        if known is not None and arriving is not None:
+        if arriving is not None:
             arriving.stored(ids)
-        return ids
+        return sum(row_id is not None for row_id in ids)
+
+    def store(raws: list[bytes], size: int, arriving: Arriving | None) -> int:
+        """Store a batch in a transaction of its own."""
+        batch, read = arrivals(raws, arriving)
+        return stored(store_many(runtime, batch), size, arriving if read else None)
+
+    def store_with_pending(raws: list[bytes], size: int, arriving: Arriving | None) -> int:
+        """Store a batch in the transaction that processes the one before (one commit
+        for both); in one of its own when that transaction does not commit it."""
+        committed: list[tuple[list[StoreResult], bool]] = []
+
+        def store_in(session: Session) -> None:
+            batch, read = arrivals(raws, arriving)
+            results = store_arrivals(session, runtime.group_id, batch, runtime.clock)
+            event.listen(session, "after_commit", lambda _: committed.append((results, read)))
+
+        process_pending(runtime, limit=waiting, batch=BATCH_MESSAGES, ahead=ahead, before=store_in)
+        if not committed:
+            return store(raws, size, arriving)
+        results, read = committed[0]
+        return stored(results, size, arriving if read else None)
 
     def flush() -> None:
         nonlocal batch, batch_bytes, ahead, waiting, submitted
@@ -254,20 +287,21 @@ def ingest(
         if ahead is None and len(raws) >= BATCH_MESSAGES:
             ahead = ReadAhead()
         if ahead is None:  # nothing reads ahead: nothing to wait for
-            stored = sum(row_id is not None for row_id in store(raws, size, None))
-            if stored:
-                process_pending(runtime, limit=stored, batch=BATCH_MESSAGES)
+            new = store(raws, size, None)
+            if new:
+                process_pending(runtime, limit=new, batch=BATCH_MESSAGES)
             return
         previous = submitted
         submitted = None
         if raws:
             submitted = (raws, size, ahead.submit_arrivals(raws, group_refs(runtime)))
-        stored = 0
-        if previous is not None:  # read by the workers meanwhile
-            stored = sum(row_id is not None for row_id in store(*previous))
+        if previous is not None and waiting:  # read by the workers meanwhile
+            waiting = store_with_pending(*previous)
+            return
+        new = 0 if previous is None else store(*previous)
         if waiting:
             process_pending(runtime, limit=waiting, batch=BATCH_MESSAGES, ahead=ahead)
-        waiting = stored
+        waiting = new
 
     try:
         with fewer_collections():  # forked workers inherit it

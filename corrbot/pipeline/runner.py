@@ -56,7 +56,11 @@ def _routes() -> dict[str, list[Handler]]:
 
 
 def process_pending(
-    runtime: Runtime, limit: int | None = None, batch: int = 1, ahead: ReadAhead | None = None
+    runtime: Runtime,
+    limit: int | None = None,
+    batch: int = 1,
+    ahead: ReadAhead | None = None,
+    before: Callable[[Session], None] | None = None,
 ) -> int:
     """Process messages still in stage "received", oldest first; returns how many.
 
@@ -66,6 +70,12 @@ def process_pending(
     bad message costs only itself. With `ahead` (an archive import), a worker process
     has read (or is reading) messages submitted to it, while this process works on
     the database; a message it was not given is read here.
+
+    `before` runs ahead of the first batch's messages, in its transaction (an import
+    stores its next batch there: one commit, so one fsync, for both). When that
+    batch fails it runs again alone, still before the messages; when it fails
+    itself, or there is no message to process, it does not commit at all: the
+    caller tells by a commit hook on the session it is given.
     """
     done = 0
     routes = _routes()
@@ -89,7 +99,10 @@ def process_pending(
         readings = ahead.readings if ahead is not None else None
         for start in range(0, len(ids), max(batch, 1)):
             chunk = ids[start : start + max(batch, 1)]
-            if len(chunk) == 1 or not _process_batch(runtime, chunk, routes, readings):
+            first, before = before, None
+            if len(chunk) == 1 or not _process_batch(runtime, chunk, routes, readings, first):
+                if first is not None:
+                    _alone(runtime, first)
                 for message_id in chunk:
                     process_one(runtime, message_id, routes)
             if readings is not None:
@@ -103,10 +116,13 @@ def _process_batch(
     ids: list[int],
     routes: dict[str, list[Handler]],
     readings: Readings | None = None,
+    before: Callable[[Session], None] | None = None,
 ) -> bool:
     try:
         with runtime.sessions() as session, session.begin():
             _prepare(session)
+            if before is not None:
+                before(session)
             unread = [row_id for row_id in ids if readings is None or not readings.has(row_id)]
             blobs = _raw_blobs(session, unread)
             rows = _claim(session, ids)
@@ -124,6 +140,15 @@ def _process_batch(
         log.warning("a batch of %d messages failed; processing them one by one", len(ids))
         return False
     return True
+
+
+def _alone(runtime: Runtime, before: Callable[[Session], None]) -> None:
+    """``before`` in a transaction of its own; a failure is logged, not raised."""
+    try:
+        with runtime.sessions() as session, session.begin():
+            before(session)
+    except Exception:
+        log.warning("the work before a batch failed", exc_info=True)
 
 
 def _raw_blobs(session: Session, ids: list[int]) -> list[RawBlob]:
