@@ -8,6 +8,7 @@ cut, not only a crash.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,11 +58,27 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _to_json(value: Any) -> str:
+    """``json.dumps``, with the empty list (most JSON columns of most rows) written at once."""
+    if type(value) is list and not value:
+        return "[]"
+    return json.dumps(value)
+
+
+def _from_json(text: str) -> Any:
+    """``json.loads``, with the empty list read at once. An archive import writes and
+    reads four such columns per message row (about 100,000 calls per 10,000 messages)."""
+    if text == "[]":
+        return []
+    return json.loads(text)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        kwargs = {"json_serializer": _to_json, "json_deserializer": _from_json, **kwargs}
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -139,3 +139,18 @@ def test_an_upgrade_that_would_leave_a_dangling_row_is_refused_and_can_be_rerun(
             assert ("parent_id", "message") not in _foreign_keys_of(conn, "message")
     finally:
         engine.dispose()
+
+
+def test_json_columns_are_written_and_read_as_json_dumps_and_loads_would() -> None:
+    """The engine's JSON functions take a short cut for the empty list: same text, and
+    a fresh list each time (a caller may change it)."""
+    import json
+
+    from corrbot.db import _from_json, _to_json
+
+    for value in ([], [1], ["a", "b"], {}, {"filename": "x"}, "[]", "", None, 0, [[]], [{}]):
+        assert _to_json(value) == json.dumps(value)
+        assert _from_json(json.dumps(value)) == value
+    first, second = _from_json("[]"), _from_json("[]")
+    first.append(1)
+    assert second == [] and first is not second
