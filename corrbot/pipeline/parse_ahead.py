@@ -167,9 +167,13 @@ def _body_wanted(row: RowFields, parsed: EmailMessage, content_type: str | None 
     Only three readers look below the headers: the HTML of a mail with no plain
     text (body.bodies; consensus.decision.reply_text), and a delivery report's
     fields (list.bounces). Everything else reads row fields and the values of the
-    headers the rules read.
+    headers the rules read. ``content_type``: the mail's, when known already
+    (``Parse.content_type``).
     """
-    return not is_plain(row.text_body or "") or parsed.get_content_type() == "multipart/report"
+    if not is_plain(row.text_body or ""):
+        return True
+    known = parsed.get_content_type() if content_type is None else content_type
+    return known == "multipart/report"
 
 
 def _addressed(

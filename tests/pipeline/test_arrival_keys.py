@@ -112,3 +112,17 @@ def test_the_parse_knows_when_its_header_block_is_intakes() -> None:
     assert not parse_read(b"Content-Type: message/rfc822\n\nA: b\n\nx").plain_head
     assert parse_read(b"Content-Type: Text/HTML\n\nx").content_type == "text/html"
     assert parse_read(b"A: b\nno colon\n\nx").content_type is None
+
+
+def test_the_content_type_the_parse_gives_is_the_messages() -> None:
+    raws = [
+        *_generated(3_000),
+        b"Content-Type: multipart/report; boundary=zz\n\n--zz\nA: b\n\nx\n--zz--\n",
+        b"Content-Type: text\n\nx",
+        b"Content-Type: \xe9/x\n\nx",
+    ]
+    for raw in raws:
+        parse = parse_read(raw)
+        if parse.content_type is not None:
+            assert parse.content_type == parse.message.get_content_type(), raw
+    assert parse_read(raws[-3]).content_type == "multipart/report"
