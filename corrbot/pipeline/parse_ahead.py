@@ -286,7 +286,7 @@ def _arrival(raw: bytes, refs: Refs | None) -> ArrivalReading:
     reading = None if parse is None else _read(keys[1], raw, refs, parse, scanned)
     try:
         return keys, _sent(raw, firsts, reading), reading
-    except Exception:
+    except Exception:  # as when header_date raises: intake reads them itself
         return None, None, None
 
 
@@ -298,8 +298,9 @@ def _sent(raw: bytes, firsts: dict[str, str] | None, reading: Prepared | None) -
     if value is None:
         return None
     if reading is not None and value.isascii():
-        # read_parsed read its date from the same text: an ASCII value, as parsed,
-        # has a blank after each line break, which both unfold to one space
+        # read_parsed dated the row by read_raw of this value, for ASCII text the
+        # string date_of reads (a parsed value has a blank after each line break:
+        # both unfold it to one space), with no time received to stand in
         return reading.fields["date"]  # type: ignore[no-any-return]
     return date_of(_written(value))
 
