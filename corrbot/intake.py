@@ -91,21 +91,22 @@ def _head_end(raw: bytes) -> int:
 
 
 def _header_value(pattern: re.Pattern[bytes], raw: bytes) -> bytes | None:
-    """The first header ``pattern`` finds in the header block, unfolded; None if none.
+    """The first header ``pattern`` finds in the header block, as written (not unfolded,
+    the blanks after its colon kept); None if none.
 
-    The same value as searching the header block, case-insensitively, after
+    The same header as searching the header block, case-insensitively, after
     unfolding all of it (every line break followed by spaces or tabs made one
-    space), for a fraction of the cost: only the header found is unfolded, and the
-    search runs on a lower-cased copy (``bytes.lower`` folds ASCII letters only, as
-    ``re.IGNORECASE`` does for bytes, and keeps every offset) with a line break in
-    front, so that every match begins with a literal, which the regex engine finds
-    fast.
+    space), for a fraction of the cost: only the header found is unfolded (by
+    ``date_of`` or ``message_id_of``), and the search runs on a lower-cased copy
+    (``bytes.lower`` folds ASCII letters only, as ``re.IGNORECASE`` does for bytes,
+    and keeps every offset) with a line break in front, so that every match begins
+    with a literal, which the regex engine finds fast.
     """
     found = pattern.search((b"\n" + raw[: _head_end(raw)]).lower())
     if found is None:
         return None
     start, stop = found.span(1)
-    return _FOLD.sub(b" ", raw[start - 1 : stop - 1])
+    return raw[start - 1 : stop - 1]
 
 
 def header_date(raw: bytes) -> datetime | None:
@@ -114,15 +115,27 @@ def header_date(raw: bytes) -> datetime | None:
     Read from the bytes, before any parse, as the parse stage reads it (``read_date``).
     """
     value = _header_value(_DATE_HEADER, raw)
-    return None if value is None else read_date(value.decode("ascii", "replace").strip())[0]
+    return None if value is None else date_of(value)
+
+
+def date_of(value: bytes) -> datetime | None:
+    """``header_date`` of a message whose first Date header has this value, as written.
+
+    Blanks around it (after the colon, a CR ending the line) change nothing.
+    """
+    return read_date(_FOLD.sub(b" ", value).decode("ascii", "replace").strip())[0]
 
 
 def header_message_id(raw: bytes) -> str | None:
     """The Message-ID without <>, from the first such header (folded lines too)."""
     found = _header_value(_MSGID_HEADER, raw)
-    if found is None:
-        return None
-    value = found.decode("utf-8", "replace")
+    return None if found is None else message_id_of(found)
+
+
+def message_id_of(found: bytes) -> str | None:
+    """``header_message_id`` of a message whose first Message-ID header has this value,
+    as written. Blanks around it (after the colon, a CR ending the line) change nothing."""
+    value = _FOLD.sub(b" ", found).decode("utf-8", "replace")
     angled = _ANGLED.search(value)
     if angled:
         text = angled.group(1)
@@ -233,8 +246,15 @@ def _plan(
 def message_keys(raw: bytes) -> tuple[str, str]:
     """(SHA-256 in hex, Message-ID) of a message: how intake tells it from others. The
     hash stands in for a missing Message-ID."""
+    return keys_of(raw, _header_value(_MSGID_HEADER, raw))
+
+
+def keys_of(raw: bytes, found: bytes | None) -> tuple[str, str]:
+    """``message_keys`` of a message whose first Message-ID header has the value
+    ``found`` as written (None: it has none)."""
     digest = hashlib.sha256(raw).hexdigest()
-    return digest, header_message_id(raw) or f"sha256-{digest}@corrbot.invalid"
+    message_id = None if found is None else message_id_of(found)
+    return digest, message_id or f"sha256-{digest}@corrbot.invalid"
 
 
 def _keys(arrivals: Sequence[Arrival]) -> list[tuple[str, str]]:

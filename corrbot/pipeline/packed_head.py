@@ -24,10 +24,16 @@ SEP = "\x80"
 # What the worker reads of the recipient headers itself (the header fallback of
 # rules/addressing.py), by lowercased name.
 RECIPIENTS = frozenset(name.lower() for name in RECIPIENT_HEADERS)
-_SCANNED = HEADERS_READ | RECIPIENTS
+# The headers intake reads (intake.message_keys and header_date), by lowercased name.
+KEYS = frozenset({"message-id", "date"})
+_SCANNED = HEADERS_READ | RECIPIENTS | KEYS
+
+Recipients = dict[str, list[tuple[str, str]]]
+# head, recipients, and the first value of each of the KEYS headers present
+Scanned = tuple[Head | None, Recipients, dict[str, str]]
 
 
-def scan(parsed: EmailMessage) -> tuple[Head | None, dict[str, list[tuple[str, str]]]]:
+def scan(parsed: EmailMessage) -> tuple[Head | None, Recipients]:
     """The parse's head (what ``rebuilt`` needs of it; None if SEP occurs after all:
     then the whole parse is sent) and its recipient headers, by lowercased name, as
     ``raw_items`` gives them (``get_all`` of each name: the policy's
@@ -35,11 +41,20 @@ def scan(parsed: EmailMessage) -> tuple[Head | None, dict[str, list[tuple[str, s
 
     Only the headers the rules read are kept: a mail's other headers (a few dozen
     in list mail) were a third of what the workers sent back, to be unpickled while
-    the runner waited for the lock they share. One pass over them, where the head
-    and four ``get_all`` calls took five (each lowering every header's name).
+    the runner waited for the lock they share.
+    """
+    head, recipients, _ = scan_keys(parsed)
+    return head, recipients
+
+
+def scan_keys(parsed: EmailMessage) -> Scanned:
+    """``scan``, and the raw value of the first of each of the KEYS headers present (by
+    lowercased name). One pass over the headers, where the head, four ``get_all``
+    calls and intake's look-ups took seven (each lowering every header's name).
     """
     kept: list[tuple[str, str]] = []
-    recipients: dict[str, list[tuple[str, str]]] = {}
+    recipients: Recipients = {}
+    firsts: dict[str, str] = {}
     for name, value in parsed.raw_items():
         lowered = name.lower()
         if lowered in _SCANNED:
@@ -47,7 +62,9 @@ def scan(parsed: EmailMessage) -> tuple[Head | None, dict[str, list[tuple[str, s
                 kept.append((name, value))
             if lowered in RECIPIENTS:
                 recipients.setdefault(lowered, []).append((name, value))
-    return _packed(parsed, kept), recipients
+            elif lowered in KEYS:
+                firsts.setdefault(lowered, value)
+    return _packed(parsed, kept), recipients, firsts
 
 
 def _packed(parsed: EmailMessage, kept: list[tuple[str, str]]) -> Head | None:

@@ -24,11 +24,11 @@ from functools import lru_cache
 from typing import Any
 
 from corrbot.addresses import ListAddresses, Purpose
-from corrbot.intake import header_date, message_keys
+from corrbot.intake import date_of, header_date, keys_of, message_keys
 from corrbot.pipeline.body import is_plain, pick_bodies
-from corrbot.pipeline.packed_head import Head, rebuilt, scan
+from corrbot.pipeline.packed_head import Head, Scanned, rebuilt, scan, scan_keys
 from corrbot.pipeline.parse import read_parsed
-from corrbot.pipeline.parse_bytes import parse_bytes
+from corrbot.pipeline.parse_bytes import Parse, parse_bytes, parse_read
 from corrbot.pipeline.row_fields import RowFields
 from corrbot.pipeline.tagging import issue_refs, task_refs
 from corrbot.rules.addressing import best, first_in_headers
@@ -106,15 +106,26 @@ def prepare(message_id: str, data: bytes, refs: Refs | None = None) -> Prepared 
     return found
 
 
-def _read(message_id: str, data: bytes, refs: Refs | None) -> Prepared | None:
-    """``prepare`` of one message, without ``refs`` (as a worker sends it back)."""
+def _read(
+    message_id: str,
+    data: bytes,
+    refs: Refs | None,
+    parse: Parse | None = None,
+    scanned: Scanned | None = None,
+) -> Prepared | None:
+    """``prepare`` of one message, without ``refs`` (as a worker sends it back);
+    ``parse``: ``parse_read(data)``, and ``scanned``: ``scan_keys`` of its message,
+    when made already."""
     try:
         row = RowFields(message_id)
-        parsed = parse_bytes(data)
-        head, recipients = scan(parsed)
+        if parse is None:
+            parse = parse_read(data)
+        parsed = parse.message
+        head, recipients, _ = scan_keys(parsed) if scanned is None else scanned
         parsed, problem = read_parsed(row, parsed)
         email = None
-        if head is None or _body_wanted(row, parsed):  # rare: it goes whole, parsed afresh
+        # rare: it goes whole, parsed afresh
+        if head is None or _body_wanted(row, parsed, parse.content_type):
             email, head = _whole(data), None
         own: str | None = None
         if problem is None:  # what understand reads, from the same fields and mail
@@ -150,15 +161,19 @@ def _whole(data: bytes) -> bytes:
     return pickle.dumps(parse_bytes(data), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _body_wanted(row: RowFields, parsed: EmailMessage) -> bool:
+def _body_wanted(row: RowFields, parsed: EmailMessage, content_type: str | None = None) -> bool:
     """Whether the runner may read the mail's body parts, not only its headers.
 
     Only three readers look below the headers: the HTML of a mail with no plain
     text (body.bodies; consensus.decision.reply_text), and a delivery report's
     fields (list.bounces). Everything else reads row fields and the values of the
-    headers the rules read.
+    headers the rules read. ``content_type``: the mail's, when known already
+    (``Parse.content_type``).
     """
-    return not is_plain(row.text_body or "") or parsed.get_content_type() == "multipart/report"
+    if not is_plain(row.text_body or ""):
+        return True
+    known = parsed.get_content_type() if content_type is None else content_type
+    return known == "multipart/report"
 
 
 def _addressed(
@@ -236,16 +251,63 @@ def read_arrivals(raws: list[bytes], refs: Refs | None = None) -> list[ArrivalRe
     intake will store (an import hands each batch to the
     workers before storing it, so its main thread need not hash and search every
     message's headers itself)."""
-    found: list[ArrivalReading] = []
-    for raw in raws:
-        try:
+    return [_arrival(raw, refs) for raw in raws]
+
+
+def _arrival(raw: bytes, refs: Refs | None) -> ArrivalReading:
+    """``read_arrivals`` of one message.
+
+    intake.py searches the header block for its Message-ID and Date before any
+    parse. When the parse read that same block (``Parse.plain_head``: it ends at
+    the same blank line, and every line of it is a header, a continuation line or
+    the envelope line), the first header of a name is the one the search finds,
+    and its value as parsed is the text the search takes but for the blanks after
+    the colon and the CR ending its line, which intake's readers skip (date_of,
+    message_id_of): so they are read from the parse's value.
+    """
+    parse: Parse | None = None
+    scanned: Scanned | None = None
+    firsts: dict[str, str] | None = None
+    try:
+        parse = parse_read(raw)
+        scanned = scan_keys(parse.message)
+    except Exception:  # the runner reads it again and deals with it
+        pass
+    else:
+        firsts = scanned[2] if parse.plain_head else None
+    try:
+        if firsts is None:
             keys = message_keys(raw)
-            sent = header_date(raw)
-        except Exception:  # intake reads them itself, and meets whatever this met
-            found.append((None, None, None))
-            continue
-        found.append((keys, sent, _read(keys[1], raw, refs)))
-    return found
+        else:
+            message_id = firsts.get("message-id")
+            keys = keys_of(raw, None if message_id is None else _written(message_id))
+    except Exception:  # intake reads them itself, and meets whatever this met
+        return None, None, None
+    reading = None if parse is None else _read(keys[1], raw, refs, parse, scanned)
+    try:
+        return keys, _sent(raw, firsts, reading), reading
+    except Exception:  # as when header_date raises: intake reads them itself
+        return None, None, None
+
+
+def _sent(raw: bytes, firsts: dict[str, str] | None, reading: Prepared | None) -> datetime | None:
+    """``header_date(raw)``, from ``firsts`` (``scan_keys``' of a Parse.plain_head)."""
+    if firsts is None:
+        return header_date(raw)
+    value = firsts.get("date")
+    if value is None:
+        return None
+    if reading is not None and value.isascii():
+        # read_parsed dated the row by read_raw of this value, for ASCII text the
+        # string date_of reads (a parsed value has a blank after each line break:
+        # both unfold it to one space), with no time received to stand in
+        return reading.fields["date"]  # type: ignore[no-any-return]
+    return date_of(_written(value))
+
+
+def _written(value: str) -> bytes:
+    """A header value as parsed (8-bit bytes as surrogate escapes), as written."""
+    return value.encode("ascii", "surrogateescape")
 
 
 def group_refs(runtime: Runtime) -> Refs:

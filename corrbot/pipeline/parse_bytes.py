@@ -24,11 +24,14 @@ from email.message import Message
 from email.parser import BytesParser
 from email.policy import compat32
 from itertools import pairwise
+from typing import NamedTuple
 
 # A header block splits into fields at each newline that no blank follows (a
 # blank starts a continuation line); a literal first character lets the regex
-# engine jump from newline to newline.
-_FIELD_BREAK = re.compile(r"\n(?![ \t])")
+# engine jump from newline to newline. Each field starts with its name (the feed
+# parser's: printable ASCII but ":" and space), a colon and the blanks after it,
+# taken out by the split; a field start without a name takes no group (None).
+_FIELD_START = re.compile(r"\n(?![ \t])(?:([!-9;-~]+):[ \t]*)?")
 # The first blank line, LF or CRLF: one regex scan is 3x quicker than str.find's
 # two, which stop at every one of a header block's newlines.
 _BLANK_LINE = re.compile(r"\n\r?\n")
@@ -38,42 +41,70 @@ _MULTIPART_CTE = ("7bit", "8bit", "binary")
 _DEEPEST = 20  # multipart levels built here; a deeper tree is the feed parser's
 
 
+class Parse(NamedTuple):
+    """``parse_bytes``' message, and what it learnt of it on the way."""
+
+    message: Message
+    content_type: str | None  # message.get_content_type(), if it was asked here
+    # Whether the message's headers were read here from the text before its first
+    # blank line, and that line is LF or CRLF alone ("\n\n" or "\r\n\r\n"; not a LF
+    # line ending and a CRLF blank line): the header block intake.py searches.
+    plain_head: bool
+
+
 def parse_bytes(data: bytes) -> Message:
     """The message as ``BytesParser(policy=compat32).parsebytes(data)`` gives it."""
-    message = _headed(data.decode("ascii", "surrogateescape"))  # as BytesParser decodes
+    return parse_read(data).message
+
+
+def parse_read(data: bytes) -> Parse:
+    """``parse_bytes(data)``, with what it learnt of the message (see Parse)."""
+    text = data.decode("ascii", "surrogateescape")  # as BytesParser decodes
+    head_end, body_start = _blank_line(text)
+    message = _fields(text, head_end, body_start)
     if message is not None:
-        maintype = message.get_content_maintype()
+        content_type = message.get_content_type()
+        maintype = content_type.split("/")[0]  # as get_content_maintype() splits it
         if maintype not in _NESTED or (maintype == "multipart" and _split_parts(message)):
-            return message
-    return BytesParser(policy=compat32).parsebytes(data)
+            plain = body_start - head_end == 2 or text[head_end - 1] == "\r"
+            return Parse(message, content_type, plain)
+    return Parse(BytesParser(policy=compat32).parsebytes(data), None, False)
 
 
 def _headed(text: str) -> Message | None:
     """The message's headers and envelope line as parsed, the rest of the text as its
     payload; None when the feed parser must judge its header block."""
-    head_end, body_start = _blank_line(text)
+    return _fields(text, *_blank_line(text))
+
+
+def _fields(text: str, head_end: int, body_start: int) -> Message | None:
+    """``_headed`` of a text whose first blank line runs from head_end to body_start."""
     if head_end <= 0:
         return None
     head = text[:head_end]  # without the last header line's "\n"
     if "\r" in head and head.count("\r") != head.count("\r\n") + head.endswith("\r"):
         return None  # a lone CR ends a line for the feed parser
     message = Message()
-    headers = message._headers  # type: ignore[attr-defined]  # what set_raw appends to
-    fields = _FIELD_BREAK.split(head)
-    if fields[0].startswith("From "):  # the mbox envelope line, kept as the unixfrom
-        envelope = fields.pop(0)
-        if "\n" in envelope:  # a "From " line folded like a header: rare, theirs
+    fields = "\n" + head
+    if head.startswith("From "):  # the mbox envelope line, kept as the unixfrom
+        line_end = head.find("\n")
+        if line_end == -1:
+            line_end = len(head)
+        elif head[line_end + 1] in " \t":  # a "From " line folded like a header: rare, theirs
             return None
-        message.set_unixfrom(envelope.rstrip("\r"))
-    for field in fields:
-        name, colon, value = field.partition(":")
-        # The feed parser's header line: a name of printable ASCII but ":" and
-        # space, then ":". Anything else starts its body early, with a defect.
-        if not colon or not name or not name.isascii() or not name.isprintable():
-            return None
-        if " " in name:
-            return None
-        headers.append((name, value.lstrip(" \t").rstrip("\r\n")))
+        message.set_unixfrom(head[:line_end].rstrip("\r"))
+        fields = head[line_end:]
+    # ["", name, value, name, value...]; the feed parser's header line is a name,
+    # then ":". Anything else (a name None, or text before the first field) starts
+    # its body early, with a defect.
+    parts = _FIELD_START.split(fields)
+    names = parts[1::2]
+    if parts[0] or not all(names):
+        return None
+    values = parts[2::2]
+    if "\r" in head:  # the line ending CR of each field
+        values = [value.rstrip("\r\n") for value in values]
+    message._headers.extend(zip(names, values, strict=True))  # type: ignore[attr-defined]
     message.set_payload(text[body_start:])
     return message
 
