@@ -15,7 +15,7 @@ re-reading of the message, so rewriting a message's tags never touches them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy import event, inspect, select
@@ -106,6 +106,17 @@ def _refs(session: Session, key: tuple[str, int], read: Callable[[], list[R]]) -
     return list(found)
 
 
+def tag_refs(session: Session, group_id: int) -> tuple[tuple[TaskRef, ...], tuple[IssueRef, ...]]:
+    """``task_refs`` and ``issue_refs`` as tuples, the same ones while the transaction's
+    cache holds them (so a comparison with them can be remembered by identity)."""
+    key = ("tag_refs", group_id)
+    found: tuple[tuple[TaskRef, ...], tuple[IssueRef, ...]] | None = _cached(session, key)
+    if found is None:
+        found = (tuple(task_refs(session, group_id)), tuple(issue_refs(session, group_id)))
+        _remember(session, key, found)
+    return found
+
+
 def task_refs(session: Session, group_id: int) -> list[TaskRef]:
     return _refs(session, ("tasks", group_id), lambda: _read_tasks(session, group_id))
 
@@ -161,8 +172,8 @@ def active_tags(session: Session, message_id: int) -> list[FoundTag]:
 def choose_tags(
     subject: str,
     new_text: str,
-    tasks: list[TaskRef],
-    issues: list[IssueRef],
+    tasks: Sequence[TaskRef],
+    issues: Sequence[IssueRef],
     threshold: float,
     inherited: list[FoundTag],
     found: list[FoundTag] | None = None,
@@ -232,11 +243,60 @@ def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> list[
     ]
 
 
+# What find_tags was given: subject, new text, tasks, issues, threshold.
+_Inputs = tuple[str, str, tuple[TaskRef, ...], tuple[IssueRef, ...], float]
+
+
+class FoundTags:
+    """``find_tags`` results by message row id, each given back only for the inputs it
+    was read from (``find_tags`` depends on nothing else), the oldest forgotten first.
+
+    An import's workers read every message's tags (pipeline/parse_ahead.py); a reply
+    read before its parent is tagged again when the parent arrives
+    (``reinherit_children``), usually in a later transaction, and needs the same.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._found: dict[int, tuple[_Inputs, list[FoundTag]]] = {}
+
+    def note(self, message_id: int, inputs: _Inputs, found: list[FoundTag]) -> None:
+        self._found.pop(message_id, None)  # re-noted: now the newest
+        self._found[message_id] = (inputs, found)
+        if len(self._found) > self._limit:
+            del self._found[next(iter(self._found))]
+
+    def get(self, message_id: int, inputs: _Inputs) -> list[FoundTag] | None:
+        entry = self._found.get(message_id)
+        return entry[1] if entry is not None and entry[0] == inputs else None
+
+
+# Only a reply with no tags of its own is ever tagged again, so only those are noted.
+_found_ahead = FoundTags(2048)
+
+
+def note_found(
+    message_id: int,
+    subject: str,
+    new_text: str,
+    refs: tuple[Sequence[TaskRef], Sequence[IssueRef], float],
+    found: list[FoundTag],
+) -> None:
+    """``found`` is ``find_tags(subject, new_text, *refs)``: keep it for this message's
+    tagging again (``reinherit_children``) while it has no tags of its own."""
+    if any(tag.source in ("explicit", "title") for tag in found):
+        return
+    tasks, issues, threshold = refs
+    _found_ahead.note(
+        message_id, (subject, new_text, tuple(tasks), tuple(issues), threshold), found
+    )
+
+
 def reinherit_children(
     session: Session,
     parent_id: int,
-    tasks: list[TaskRef],
-    issues: list[IssueRef],
+    tasks: Sequence[TaskRef],
+    issues: Sequence[IssueRef],
     threshold: float,
 ) -> int:
     """Re-tag read replies below ``parent_id`` that carry no tags of their own.
@@ -251,6 +311,7 @@ def reinherit_children(
     done = 0
     seen = {parent_id}
     level = [parent_id]
+    refs = (tuple(tasks), tuple(issues), threshold)
     while level:
         children = tag_rows.replies(session, level)
         if children is None:
@@ -271,9 +332,9 @@ def reinherit_children(
             seen.add(child.id)
             assert child.parent_id is not None
             inherited = active_tags(session, child.parent_id)
-            tags = choose_tags(
-                child.subject or "", child.new_text or "", tasks, issues, threshold, inherited
-            )
+            subject, text = child.subject or "", child.new_text or ""
+            found = _found_ahead.get(child.id, (subject, text, *refs))
+            tags = choose_tags(subject, text, tasks, issues, threshold, inherited, found)
             write_tags(session, child.id, tags)
             level.append(child.id)
             done += 1
