@@ -119,10 +119,11 @@ def changing(session: Session, row: Tag) -> None:
 
 
 def written(session: Session, message_id: int, rows: list[Tag]) -> None:
-    """The message's rows as ``tagging.write_tags`` left them, flushed or not."""
+    """The message's rows as ``tagging.write_tags`` left them, flushed or not, in id
+    order (``id_order``); held as they are, so the caller must not change the list."""
     held: dict[int, list[Tag]] | None = session.info.get(_ROWS)
     if held is not None:
-        held[message_id] = sorted(rows, key=id_order)
+        held[message_id] = rows
 
 
 def id_order(row: Tag) -> tuple[bool, int]:

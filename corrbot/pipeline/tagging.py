@@ -20,6 +20,7 @@ from typing import Any, Literal, TypeVar
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.attributes import instance_state
 
 from corrbot.model import Issue, Message, Tag, Task
 from corrbot.pipeline import tag_rows
@@ -146,7 +147,7 @@ def _read_issues(session: Session, group_id: int) -> list[IssueRef]:
 def parent_of(session: Session, message: Message) -> Message | None:
     """The message this one answers: the threading link, else In-Reply-To/References."""
     if message.parent_id is not None:
-        parent = session.get(Message, message.parent_id)
+        parent = _message(session, message.parent_id)
         return parent if parent is not None and not parent.placeholder else None
     # No threading link (yet): In-Reply-To, else the nearest stored reference.
     for ref in [message.in_reply_to, *reversed(message.references or [])]:
@@ -158,6 +159,16 @@ def parent_of(session: Session, message: Message) -> Message | None:
         if found is not None and found.id != message.id and not found.placeholder:
             return found
     return None
+
+
+def _message(session: Session, message_id: int) -> Message | None:
+    """``session.get(Message, message_id)``: the row held, when it is, looked up directly
+    (session.get took 3 us to find it, for most messages of an import)."""
+    key = Message.__mapper__.identity_key_from_primary_key((message_id,))
+    held = session.identity_map.get(key)
+    if isinstance(held, Message) and not instance_state(held).expired:  # else get reloads it
+        return held
+    return session.get(Message, message_id)
 
 
 def active_tags(session: Session, message_id: int) -> list[FoundTag]:
@@ -203,8 +214,14 @@ def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> list[
 
     Returns the message's active tags as stored: the active rows, in row order.
     """
-    existing = {(row.kind, row.key): row for row in tag_rows.rows_of(session, message_id)}
+    held = tag_rows.rows_of(session, message_id)
     wanted = {(tag.kind, tag.key): tag for tag in tags}
+    if not held:  # a message read for the first time: its rows are the tags, in order
+        tag_rows.written(
+            session, message_id, [_add(session, message_id, t) for t in wanted.values()]
+        )
+        return [_found(t.kind, t.key, t.source, t.confidence) for t in wanted.values()]
+    existing = {(row.kind, row.key): row for row in held}
     deleted = False
     for key, old in existing.items():
         if old.source != "coordinator" and key not in wanted:
@@ -218,17 +235,7 @@ def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> list[
     for key, tag in wanted.items():
         row = existing.get(key)
         if row is None:
-            row = Tag(
-                message_id=message_id,
-                kind=tag.kind,
-                key=tag.key,
-                source=tag.source,
-                confidence=tag.confidence,
-                active=True,
-            )
-            tag_rows.changing(session, row)
-            session.add(row)
-            rows.append(row)
+            rows.append(_add(session, message_id, tag))
         elif row.source != "coordinator":
             row.source, row.confidence, row.active = tag.source, tag.confidence, True
     # New rows wait for the transaction's next flush (they need no id here: see
@@ -238,9 +245,27 @@ def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> list[
         session.flush()
     rows.sort(key=tag_rows.id_order)
     tag_rows.written(session, message_id, rows)
-    return [
-        FoundTag(_kind(r.kind), r.key, _source(r.source), r.confidence) for r in rows if r.active
-    ]
+    return [_found(r.kind, r.key, r.source, r.confidence) for r in rows if r.active]
+
+
+def _add(session: Session, message_id: int, tag: FoundTag) -> Tag:
+    """A new active row for ``tag``, added to the session (inserted at its next flush)."""
+    row = Tag(
+        message_id=message_id,
+        kind=tag.kind,
+        key=tag.key,
+        source=tag.source,
+        confidence=tag.confidence,
+        active=True,
+    )
+    tag_rows.changing(session, row)
+    session.add(row)
+    return row
+
+
+def _found(kind: str, key: str, source: str, confidence: float) -> FoundTag:
+    """The FoundTag of a row with these values."""
+    return FoundTag(_kind(kind), key, _source(source), confidence)
 
 
 # What find_tags was given: subject, new text, tasks, issues, threshold.

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from corrbot.db import transaction
 from corrbot.members import add_member
 from corrbot.model import Issue, Message, Tag
-from corrbot.pipeline import tagging, understand
+from corrbot.pipeline import tag_rows, tagging, understand
 from corrbot.pipeline.parse_ahead import Refs
 from corrbot.runtime import Runtime
 from corrbot.understand import FoundTag, IssueRef, TaskRef
@@ -133,3 +133,39 @@ def test_tag_refs_are_the_same_tuples_until_a_change(runtime: Runtime) -> None:
         changed = tagging.tag_refs(session, group)
         assert 99 in [ref.number for ref in changed[1]]
         assert 99 not in [ref.number for ref in issues]
+
+
+def test_tags_written_for_a_fresh_message_read_as_a_rewrite_reads_them(runtime: Runtime) -> None:
+    # write_tags makes a message's first rows without comparing them to rows held;
+    # what it returns and holds must be what rewriting held rows gives.
+    tags = [
+        FoundTag("issue", "12", "explicit"),
+        FoundTag("task", "b", "classifier", 0.61),
+        FoundTag("issue", "12", "title"),  # the same tag again: the last one counts
+        FoundTag("task", "a", "inherited", 0.7),
+    ]
+    with transaction(runtime.sessions) as session:
+        fresh, rewritten = (Message(group_id=runtime.group_id, message_id=f"{n}@x") for n in "fr")
+        session.add_all([fresh, rewritten])
+        session.flush()
+        tag_rows.remember(session)
+        first = tagging.write_tags(session, fresh.id, tags)
+        tagging.write_tags(session, rewritten.id, [FoundTag("task", "c", "classifier", 0.5)])
+        session.flush()
+        again = tagging.write_tags(session, rewritten.id, tags)  # c deleted, the rest new
+        expected = [tags[2], tags[1], tags[3]]
+        assert first == again == expected
+        held = [
+            (r.kind, r.key, r.source, r.confidence) for r in tag_rows.rows_of(session, fresh.id)
+        ]
+        assert held == [(t.kind, t.key, t.source, t.confidence) for t in expected]
+        assert tag_rows.rows_of(session, rewritten.id) == sorted(
+            tag_rows.rows_of(session, rewritten.id), key=tag_rows.id_order
+        )
+    with runtime.sessions() as session:
+        stored = session.scalars(select(Tag).where(Tag.message_id == fresh.id).order_by(Tag.id))
+        assert [(r.key, r.source, r.active) for r in stored] == [
+            ("12", "title", True),
+            ("b", "classifier", True),
+            ("a", "inherited", True),
+        ]
