@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.util import identity_key
 
@@ -119,10 +119,11 @@ def changing(session: Session, row: Tag) -> None:
 
 
 def written(session: Session, message_id: int, rows: list[Tag]) -> None:
-    """The message's rows as ``tagging.write_tags`` left them, flushed or not."""
+    """The message's rows as ``tagging.write_tags`` left them, flushed or not, in id
+    order (``id_order``); held as they are, so the caller must not change the list."""
     held: dict[int, list[Tag]] | None = session.info.get(_ROWS)
     if held is not None:
-        held[message_id] = sorted(rows, key=id_order)
+        held[message_id] = rows
 
 
 def id_order(row: Tag) -> tuple[bool, int]:
@@ -142,6 +143,15 @@ def may_have_replies(session: Session, message_id: int) -> bool:
     return message_id in session.info.get(_GIVEN, ())
 
 
+# The rows stored below some messages that may be read replies, and whether each has
+# its new text (see replies). Built once: building it took a third of its cost.
+_STORED_REPLIES = select(Message.id, Message.new_text.is_not(None)).where(
+    Message.parent_id.in_(bindparam("parents", expanding=True)),
+    Message.placeholder.is_(False),  # neither changes in a processing transaction
+    Message.stage == "processed",
+)
+
+
 def replies(session: Session, parents: list[int]) -> list[Message] | None:
     """The read replies below these messages (rows, not placeholders, processed and
     with a new text), by id, as a query after a flush would find them; None when
@@ -155,17 +165,13 @@ def replies(session: Session, parents: list[int]) -> list[Message] | None:
     given: dict[int, list[Message]] | None = session.info.get(_GIVEN)
     if given is None:
         return None
-    stored = select(Message.id, Message.new_text.is_not(None)).where(
-        Message.parent_id.in_(parents),
-        Message.placeholder.is_(False),  # neither changes in a processing transaction
-        Message.stage == "processed",
-    )
     named = [row for parent in parents for row in given.get(parent, ())]
     if any(row.id is None for row in named):
         return None
     rows = {row.id: row for row in named}
     with session.no_autoflush:
-        texts: dict[int, bool] = {row_id: bool(has) for row_id, has in session.execute(stored)}
+        stored = session.execute(_STORED_REPLIES, {"parents": parents})
+        texts: dict[int, bool] = {row_id: bool(has) for row_id, has in stored}
         for row_id, has_text in texts.items():
             held = session.identity_map.get(identity_key(Message, row_id))
             if held is None and has_text:  # loaded as the query would have loaded it

@@ -15,11 +15,12 @@ re-reading of the message, so rewriting a message's tags never touches them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.attributes import instance_state
 
 from corrbot.model import Issue, Message, Tag, Task
 from corrbot.pipeline import tag_rows
@@ -106,6 +107,17 @@ def _refs(session: Session, key: tuple[str, int], read: Callable[[], list[R]]) -
     return list(found)
 
 
+def tag_refs(session: Session, group_id: int) -> tuple[tuple[TaskRef, ...], tuple[IssueRef, ...]]:
+    """``task_refs`` and ``issue_refs`` as tuples, the same ones while the transaction's
+    cache holds them (so a comparison with them can be remembered by identity)."""
+    key = ("tag_refs", group_id)
+    found: tuple[tuple[TaskRef, ...], tuple[IssueRef, ...]] | None = _cached(session, key)
+    if found is None:
+        found = (tuple(task_refs(session, group_id)), tuple(issue_refs(session, group_id)))
+        _remember(session, key, found)
+    return found
+
+
 def task_refs(session: Session, group_id: int) -> list[TaskRef]:
     return _refs(session, ("tasks", group_id), lambda: _read_tasks(session, group_id))
 
@@ -135,7 +147,7 @@ def _read_issues(session: Session, group_id: int) -> list[IssueRef]:
 def parent_of(session: Session, message: Message) -> Message | None:
     """The message this one answers: the threading link, else In-Reply-To/References."""
     if message.parent_id is not None:
-        parent = session.get(Message, message.parent_id)
+        parent = _message(session, message.parent_id)
         return parent if parent is not None and not parent.placeholder else None
     # No threading link (yet): In-Reply-To, else the nearest stored reference.
     for ref in [message.in_reply_to, *reversed(message.references or [])]:
@@ -147,6 +159,16 @@ def parent_of(session: Session, message: Message) -> Message | None:
         if found is not None and found.id != message.id and not found.placeholder:
             return found
     return None
+
+
+def _message(session: Session, message_id: int) -> Message | None:
+    """``session.get(Message, message_id)``: the row held, when it is, looked up directly
+    (session.get took 3 us to find it, for most messages of an import)."""
+    key = Message.__mapper__.identity_key_from_primary_key((message_id,))
+    held = session.identity_map.get(key)
+    if isinstance(held, Message) and not instance_state(held).expired:  # else get reloads it
+        return held
+    return session.get(Message, message_id)
 
 
 def active_tags(session: Session, message_id: int) -> list[FoundTag]:
@@ -161,8 +183,8 @@ def active_tags(session: Session, message_id: int) -> list[FoundTag]:
 def choose_tags(
     subject: str,
     new_text: str,
-    tasks: list[TaskRef],
-    issues: list[IssueRef],
+    tasks: Sequence[TaskRef],
+    issues: Sequence[IssueRef],
     threshold: float,
     inherited: list[FoundTag],
     found: list[FoundTag] | None = None,
@@ -192,8 +214,14 @@ def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> list[
 
     Returns the message's active tags as stored: the active rows, in row order.
     """
-    existing = {(row.kind, row.key): row for row in tag_rows.rows_of(session, message_id)}
+    held = tag_rows.rows_of(session, message_id)
     wanted = {(tag.kind, tag.key): tag for tag in tags}
+    if not held:  # a message read for the first time: its rows are the tags, in order
+        tag_rows.written(
+            session, message_id, [_add(session, message_id, t) for t in wanted.values()]
+        )
+        return [_found(t.kind, t.key, t.source, t.confidence) for t in wanted.values()]
+    existing = {(row.kind, row.key): row for row in held}
     deleted = False
     for key, old in existing.items():
         if old.source != "coordinator" and key not in wanted:
@@ -207,17 +235,7 @@ def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> list[
     for key, tag in wanted.items():
         row = existing.get(key)
         if row is None:
-            row = Tag(
-                message_id=message_id,
-                kind=tag.kind,
-                key=tag.key,
-                source=tag.source,
-                confidence=tag.confidence,
-                active=True,
-            )
-            tag_rows.changing(session, row)
-            session.add(row)
-            rows.append(row)
+            rows.append(_add(session, message_id, tag))
         elif row.source != "coordinator":
             row.source, row.confidence, row.active = tag.source, tag.confidence, True
     # New rows wait for the transaction's next flush (they need no id here: see
@@ -227,16 +245,83 @@ def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> list[
         session.flush()
     rows.sort(key=tag_rows.id_order)
     tag_rows.written(session, message_id, rows)
-    return [
-        FoundTag(_kind(r.kind), r.key, _source(r.source), r.confidence) for r in rows if r.active
-    ]
+    return [_found(r.kind, r.key, r.source, r.confidence) for r in rows if r.active]
+
+
+def _add(session: Session, message_id: int, tag: FoundTag) -> Tag:
+    """A new active row for ``tag``, added to the session (inserted at its next flush)."""
+    row = Tag(
+        message_id=message_id,
+        kind=tag.kind,
+        key=tag.key,
+        source=tag.source,
+        confidence=tag.confidence,
+        active=True,
+    )
+    tag_rows.changing(session, row)
+    session.add(row)
+    return row
+
+
+def _found(kind: str, key: str, source: str, confidence: float) -> FoundTag:
+    """The FoundTag of a row with these values."""
+    return FoundTag(_kind(kind), key, _source(source), confidence)
+
+
+# What find_tags was given: subject, new text, tasks, issues, threshold.
+_Inputs = tuple[str, str, tuple[TaskRef, ...], tuple[IssueRef, ...], float]
+
+
+class FoundTags:
+    """``find_tags`` results by message row id, each given back only for the inputs it
+    was read from (``find_tags`` depends on nothing else), the oldest forgotten first.
+
+    An import's workers read every message's tags (pipeline/parse_ahead.py); a reply
+    read before its parent is tagged again when the parent arrives
+    (``reinherit_children``), usually in a later transaction, and needs the same.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._found: dict[int, tuple[_Inputs, list[FoundTag]]] = {}
+
+    def note(self, message_id: int, inputs: _Inputs, found: list[FoundTag]) -> None:
+        self._found.pop(message_id, None)  # re-noted: now the newest
+        self._found[message_id] = (inputs, found)
+        if len(self._found) > self._limit:
+            del self._found[next(iter(self._found))]
+
+    def get(self, message_id: int, inputs: _Inputs) -> list[FoundTag] | None:
+        entry = self._found.get(message_id)
+        return entry[1] if entry is not None and entry[0] == inputs else None
+
+
+# Only a reply with no tags of its own is ever tagged again, so only those are noted.
+_found_ahead = FoundTags(2048)
+
+
+def note_found(
+    message_id: int,
+    subject: str,
+    new_text: str,
+    refs: tuple[Sequence[TaskRef], Sequence[IssueRef], float],
+    found: list[FoundTag],
+) -> None:
+    """``found`` is ``find_tags(subject, new_text, *refs)``: keep it for this message's
+    tagging again (``reinherit_children``) while it has no tags of its own."""
+    if any(tag.source in ("explicit", "title") for tag in found):
+        return
+    tasks, issues, threshold = refs
+    _found_ahead.note(
+        message_id, (subject, new_text, tuple(tasks), tuple(issues), threshold), found
+    )
 
 
 def reinherit_children(
     session: Session,
     parent_id: int,
-    tasks: list[TaskRef],
-    issues: list[IssueRef],
+    tasks: Sequence[TaskRef],
+    issues: Sequence[IssueRef],
     threshold: float,
 ) -> int:
     """Re-tag read replies below ``parent_id`` that carry no tags of their own.
@@ -251,6 +336,7 @@ def reinherit_children(
     done = 0
     seen = {parent_id}
     level = [parent_id]
+    refs = (tuple(tasks), tuple(issues), threshold)
     while level:
         children = tag_rows.replies(session, level)
         if children is None:
@@ -271,9 +357,9 @@ def reinherit_children(
             seen.add(child.id)
             assert child.parent_id is not None
             inherited = active_tags(session, child.parent_id)
-            tags = choose_tags(
-                child.subject or "", child.new_text or "", tasks, issues, threshold, inherited
-            )
+            subject, text = child.subject or "", child.new_text or ""
+            found = _found_ahead.get(child.id, (subject, text, *refs))
+            tags = choose_tags(subject, text, tasks, issues, threshold, inherited, found)
             write_tags(session, child.id, tags)
             level.append(child.id)
             done += 1
