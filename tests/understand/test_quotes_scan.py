@@ -75,7 +75,7 @@ def test_a_one_character_word_gets_a_pass_of_its_own() -> None:
 # Lines a dash starts, and what a pattern giving back its blanks and dashes
 # (as _MARKER_START did) matches of them.
 _DASH_PLAIN = re.compile(
-    rf"\s*+-[\s>*\-]*(?:-(?:[\s*]*$|\s*(?i:{linescan._DASHED}))|{linescan._FORWARD_WORD})"
+    rf"\s*+-[\s>*\-]*(?:-(?:[\s*]*$|\s*(?i:{linescan._DASHED}))|{linescan._by_first_letter(linescan._FORWARD_LEADS)})"
 )
 
 
