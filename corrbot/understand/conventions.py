@@ -49,10 +49,12 @@ class Conventions:
 # keys. Looked for in the lowered text, which the classifier lowers anyway
 # (keywords.lowered), so the keys are literals the engine rejects most lines with
 # at their first character: with (?i:) keys the search took five times as long,
-# with a key that begins with a group ("(?:un)?tags?") one and a half.
+# with a key that begins with a group ("(?:un)?tags?") one and a half. No key
+# starts with a blank, so the blanks are taken whole ("*+"): none is given back to
+# try the keys again (a fifth of the search on indented lines of code).
 _OTHER_KEYS = "|".join([*directives.KEYS, mapping.KEY])
-_STARTS = LineStarts("[^\\S\\n]*(?:" + VOTE_KEYS + "|" + _OTHER_KEYS + ")")
-_OTHER_START = re.compile("[^\\S\\n]*(?:" + _OTHER_KEYS + ")")
+_STARTS = LineStarts("[^\\S\\n]*+(?:" + VOTE_KEYS + "|" + _OTHER_KEYS + ")")
+_OTHER_START = re.compile("[^\\S\\n]*+(?:" + _OTHER_KEYS + ")")
 
 
 def read_conventions(new_text: str) -> Conventions:

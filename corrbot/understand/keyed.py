@@ -25,7 +25,14 @@ def searches(words: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     left = list(words)
     while left:
         key = max(sorted({word[0] for word in left}), key=lambda c: sum(_keyed(w, c) for w in left))
-        ends = [_after_key(word, key) for word in left if _keyed(word, key)]
+        # The words' ends grouped by the character after the key: re passes over a
+        # group whose first character differs at once, where it tried each end.
+        groups: dict[str, list[str]] = {}
+        for word in left:
+            if _keyed(word, key):
+                after, rest = _after_key(word, key)
+                groups.setdefault(after, []).append(rest)
+        ends = [re.escape(after) + f"(?:{'|'.join(rests)})" for after, rests in groups.items()]
         passes.append(re.compile(re.escape(key) + "(?:" + "|".join(ends) + ")"))
         left = [word for word in left if not _keyed(word, key)]
     return tuple(passes)
@@ -35,11 +42,12 @@ def _keyed(word: str, key: str) -> bool:
     return key in word[:-1] or word == key
 
 
-def _after_key(word: str, key: str) -> str:
-    """``word`` from its first ``key`` on, less the key (re checks it first)."""
+def _after_key(word: str, key: str) -> tuple[str, str]:
+    """The character of ``word`` after its first ``key`` ("": none) and the pattern
+    of the rest (re checks the key and that character first)."""
     at = word.index(key)
     if at + 1 == len(word):
-        return ""
+        return "", ""
     # A look behind is slower than a literal: it comes after the next character.
     behind = f"(?<={re.escape(word[: at + 2])})" if at else ""
-    return re.escape(word[at + 1]) + behind + re.escape(word[at + 2 :])
+    return word[at + 1], behind + re.escape(word[at + 2 :])

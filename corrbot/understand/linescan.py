@@ -50,57 +50,81 @@ _LEADS: tuple[str, ...] = (
 )
 
 
-def _by_first_letter(leads: tuple[str, ...]) -> str:
+def _by_first_letter(leads: tuple[str, ...], lowered: bool = False) -> str:
     """``(?i:lead|…)``, but split on the first letter so most lines fail at once.
 
     Under IGNORECASE an ASCII letter matches only its two cases among ASCII
-    characters; a line starting with any other character tries every lead.
+    characters; a line starting with any other character tries every lead. With
+    ``lowered``, the leads as they are, for the lowered text of an ASCII text (where
+    they read what IGNORECASE reads in the text, and a lead starting with a
+    character outside ASCII matches nothing).
     """
     rests: dict[str, list[str]] = {}
     for lead in leads:
         rests.setdefault(lead[0], []).append(lead[1:])
-    firsts = "".join(first + first.upper() for first in rests if first.isascii())
+    cases = {
+        first: first if lowered else first + first.upper() for first in rests if first.isascii()
+    }
+    flags = "?:" if lowered else "?i:"
     # A branch starting with a literal character is passed over at once when the
     # line's differs (with a class, re calls the class's test): one per case.
     branches = [
-        f"{case}(?i:{'|'.join(rest)})"
-        for first, rest in rests.items()
-        if first.isascii()
-        for case in dict.fromkeys((first, first.upper()))
+        f"{case}({flags}{'|'.join(rests[first])})" for first in cases for case in cases[first]
     ]
-    branches.append(f"(?=[^\\x00-\\x7f])(?i:{'|'.join(leads)})")
+    firsts = "".join(cases.values())
+    if not lowered:
+        branches.append(f"(?=[^\\x00-\\x7f])(?i:{'|'.join(leads)})")
+        firsts += "\\x80-\\U0010ffff"
     # re tries the branches one after the other: one class first rejects a letter
     # no lead starts with in one step.
-    return f"(?=[{firsts}\\x80-\\U0010ffff])(?:" + "|".join(branches) + ")"
+    return f"(?=[{firsts}])(?:" + "|".join(branches) + ")"
 
 
-_WORD = _by_first_letter(_LEADS)
-# Of the markers, only FORWARD_ANY lets a dash come before a word (its _EDGE_L):
-# after one, only its words (not the removed line of a patch's "-\tstatic").
-_FORWARD_WORD = _by_first_letter(
-    tuple(start for start in m.FORWARD_STARTS if not start.startswith(m.DASHES))
-)
+_FORWARD_LEADS = tuple(start for start in m.FORWARD_STARTS if not start.startswith(m.DASHES))
 _DASHED = "|".join(
     start.removeprefix(m.DASHES) for start in m.FORWARD_STARTS if start.startswith(m.DASHES)
 )
-# Wider than each of QUOTE, SIG_DASHES, DIVIDER, HEADER_FROM, FORWARD_ANY,
-# DISCLAIMER_START and MOBILE_SIGNATURE_ANY (but its "… from mobile", see
-# _MOBILE_END), each read from the first non-blank character of the line on (no
-# branch starts with a blank, so the blanks need not be given back). Each branch
-# starts with what a line must start with to take it, which is faster.
-# A lead starts with a letter, never with a blank, ">", "*", "-", "(" or "<", so
-# the run of those before it is taken whole ("*+"): nothing to give back on the
-# removed lines of a patch ("-\t\tfoo"). For the same reason a second dash is the
-# first character after the first one and its blanks, ">" and "*", or no line of
-# dashes ("-- ", "--- Forwarded message ---") starts here.
-_MARKER_AFTER_BLANKS = (
-    r"(?:>"
-    rf"|-(?:(?=[\s>*]*+-)[\s>*\-]*-(?:[\s*]*$|\s*(?i:{_DASHED}))|[\s>*\-]*+{_FORWARD_WORD})"
-    rf"|\*[\s>*\-]*(?:--|\*\*|___|===|~~~|{_WORD})"
-    rf"|[(<][\s(<]*+{_WORD}|___|===|~~~"
-    rf"|(?=[A-Za-z\x80-\U0010ffff])(?:[A-Za-z]{{1,12}}+>|{_WORD}))"
-)
-_MARKER_START = re.compile(r"\s*+" + _MARKER_AFTER_BLANKS)
+# What \s matches but "\n", spelled out so that other characters can share a class
+# with it (re has no difference of classes). No blank is above U+3000 (the tests
+# check).
+_BLANKS = re.escape("".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != "\n"))
+
+
+def _after_blanks(lowered: bool) -> str:
+    """Wider than each of QUOTE, SIG_DASHES, DIVIDER, HEADER_FROM, FORWARD_ANY,
+    DISCLAIMER_START and MOBILE_SIGNATURE_ANY (but its "… from mobile", see
+    _MOBILE_END), each read from the first non-blank character of a line on (no
+    branch starts with a blank, so the blanks need not be given back); with
+    ``lowered``, in the lowered text of an ASCII text (see _by_first_letter).
+
+    Each branch starts with what a line must start with to take it, which is
+    faster. A lead starts with a letter, never with a blank, ">", "*", "-", "(" or
+    "<", so the run of those before it is taken whole ("*+"): nothing to give back
+    on the removed lines of a patch ("-\\t\\tfoo").
+    """
+    word = _by_first_letter(_LEADS, lowered)
+    # Of the markers, only FORWARD_ANY lets a dash come before a word (its _EDGE_L):
+    # after one, only its words (not the removed line of a patch's "-\\tstatic").
+    forward_word = _by_first_letter(_FORWARD_LEADS, lowered)
+    dashed = f"(?{'' if lowered else 'i'}:{_DASHED})"
+    letters = "a-z" if lowered else "A-Za-z"
+    starts = letters if lowered else letters + "\\x80-\\U0010ffff"
+    # A line of dashes ("-- ", "-----") or one a dashed forward marker starts
+    # ("--- Forwarded message ---"): the first dash, blanks, ">" and "*" up to the
+    # last dash, each run taken whole and read within the line: then nothing is
+    # given back, where a run that went on into the lines below ("-\\n-\\n-") was
+    # given back a character at a time, each time trying the forward words.
+    dashes = rf"(?:[{_BLANKS}>*]*+-)++(?:[{_BLANKS}*]*+$|[{_BLANKS}]*+{dashed})"
+    return (
+        r"(?:>"
+        rf"|-(?:{dashes}|[\s>*\-]*+{forward_word})"
+        rf"|\*[\s>*\-]*(?:--|\*\*|___|===|~~~|{word})"
+        rf"|[(<][\s(<]*+{word}|___|===|~~~"
+        rf"|(?=[{starts}])(?:[{letters}]{{1,12}}+>|{word}))"
+    )
+
+
+_MARKER_START = re.compile(r"\s*+" + _after_blanks(False))
 # A line quotes._keep drops as a plain quote (QUOTE, and not QUOTE again once
 # lstrip(" >*-") took its marks), read at a line start in the whole text: only
 # spaces before the first ">" (lstrip keeps a tab, and "\t> x" is a quote again),
@@ -110,10 +134,15 @@ _PLAIN = re.compile(r"(?= *>)[ >*\-]*+(?![^\S\n]*(?:>|[A-Za-z]{1,12}>(?!\S)))")
 # Over "\n" + text: the "\n" before a line _MARKER_START matches. Read from the
 # line's start, in a look-ahead, the marker pattern still matches (MULTILINE for its
 # "$"); where it runs on into the next line it may match more, which only costs
-# time, and the next "\n" is still there to find.
-_MARKED = re.compile(rf"\n(?=[^\S\n]*+{_MARKER_AFTER_BLANKS})", re.MULTILINE)
-# The same, for the first line (at the start of the text).
-_MARKED_FIRST = re.compile(rf"[^\S\n]*+{_MARKER_AFTER_BLANKS}", re.MULTILINE)
+# time, and the next "\n" is still there to find. _MARKED_FIRST is the same for the
+# first line (at the start of the text); the _ASCII pair reads the lowered text of
+# an ASCII text, where no branch tells cases apart (half as many, and literals
+# where IGNORECASE compares lowered characters).
+_MARKED, _MARKED_FIRST, _MARKED_ASCII, _MARKED_FIRST_ASCII = (
+    re.compile(before + rf"[^\S\n]*+{_after_blanks(lowered)}" + after, re.MULTILINE)
+    for lowered in (False, True)
+    for before, after in (("\n(?=", ")"), ("", ""))
+)
 # The "\n" that ends a run of plain quoted lines.
 _RUN_END = re.compile(rf"\n(?!{_PLAIN.pattern})")
 # The one mobile signature that may start with anything ends with this.
@@ -180,7 +209,7 @@ def suspects(text: str, lines: list[str], reach: int) -> Suspects | None:
     if len(lowered) != len(text):
         # A capital whose lowercase is longer ("İ"): offsets in the two would differ.
         return None
-    marked, runs, bounds = _marked(text)
+    marked, runs, bounds = _marked(text, lowered)
     reads = _reads(text, bounds, reach)
     words, mobiles = _words(text, lowered, reads)
     if keywords.folds_ascii(text):
@@ -200,25 +229,29 @@ def suspects(text: str, lines: list[str], reach: int) -> Suspects | None:
     return judged
 
 
-def _marked(text: str) -> tuple[list[int], dict[int, int], list[tuple[int, int]]]:
+def _marked(text: str, lowered: str) -> tuple[list[int], dict[int, int], list[tuple[int, int]]]:
     """The lines _MARKER_START matches (and a few more), a run of plain quoted lines
     as its first line, in order; the runs (see Suspects); and where each run starts
     and ends in ``text`` (its first character, the "\\n" after it or the end).
 
     One search over the text instead of a match per line: most lines are neither,
-    and most quoted lines come in runs.
+    and most quoted lines come in runs. An ASCII text is read in ``lowered``
+    (``text.lower()``), with the same offsets.
     """
+    first, after = _MARKED_FIRST, _MARKED
+    if text.isascii():
+        text, first, after = lowered, _MARKED_FIRST_ASCII, _MARKED_ASCII
     judged: list[int] = []
     runs: dict[int, int] = {}
     bounds: list[tuple[int, int]] = []
     line = last = 0
-    start = 0 if _MARKED_FIRST.match(text) else _after(_MARKED.search(text))
+    start = 0 if first.match(text) else _after(after.search(text))
     while start >= 0:
         line += text.count("\n", last, start)
         last = start
         judged.append(line)
         if not _PLAIN.match(text, start):
-            start = _after(_MARKED.search(text, start))
+            start = _after(after.search(text, start))
             continue
         end = _RUN_END.search(text, start)
         stop = end.start() if end else len(text)
@@ -226,7 +259,7 @@ def _marked(text: str) -> tuple[list[int], dict[int, int], list[tuple[int, int]]
         last = stop + 1
         runs[judged[-1]] = line
         bounds.append((start, stop))
-        start = _after(_MARKED.search(text, stop))
+        start = _after(after.search(text, stop))
     return judged, runs, bounds
 
 

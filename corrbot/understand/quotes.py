@@ -148,6 +148,10 @@ def _keep(lines: list[str], judged: Sequence[int], fenced: bool = True) -> Kept:
         # linescan picks most lines only as the possible start of an attribution:
         # then none of the markers matches it (nor a quote, which its runs hold).
         marked = suspects is None or i in suspects.marked
+        if marked and line == "--":
+            # SIG_DASHES (of a right-stripped line), which no check below it takes
+            # first: nearly every patch has one, told without them.
+            return out
         if marked and m.QUOTE.match(line) and not m.QUOTE.match(line.lstrip(" >*-")):
             # A plain quoted line: no attribution starts here (see _attribution),
             # so the quote rule below drops it.
@@ -316,7 +320,7 @@ def _divider_ends_text(lines: list[str], i: int, judged: Sequence[int]) -> bool:
     at = bisect_left(judged, following)
     if at < len(judged) and judged[at] == following and _embedded_start(lines, following):
         return True
-    count = 0
+    signature: list[str] = []
     for j in range(following, len(lines)):
         line = lines[j]
         if not line.strip():
@@ -325,18 +329,24 @@ def _divider_ends_text(lines: list[str], i: int, judged: Sequence[int]) -> bool:
             at += 1
         # A line linescan did not pick is plain: none of the three (and it is faster),
         # but for the quoted lines of its runs.
-        if m.QUOTE.match(line) or (
+        if _quoted(line) or (
             at < len(judged)
             and judged[at] == j
             and (_attribution(lines, j) or _embedded_start(lines, j))
         ):
             break
-        if _CONVENTION.match(line):
+        signature.append(line)
+        if len(signature) > _MAX_SIGNATURE_LINES:
             return False
-        count += 1
-        if count > _MAX_SIGNATURE_LINES:
-            return False
-    return True
+    # A line of a convention is the sender's, so no signature's. Looked for once the
+    # lines are known to be few (a patch's "---" is followed by more): such a line
+    # gave False where it came, as a line too many does.
+    return not any(map(_CONVENTION.match, signature))
+
+
+def _quoted(line: str) -> bool:
+    # Most lines hold no ">", told without a match.
+    return ">" in line and m.QUOTE.match(line) is not None
 
 
 def _disclaimer(lines: list[str], i: int) -> bool:

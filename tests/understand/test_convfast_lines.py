@@ -17,6 +17,7 @@ import pytest
 
 from corrbot.understand import conventions, positions
 from corrbot.understand.conventions import _line_starts, _read_each, read_conventions
+from corrbot.understand.keywords import LineStarts
 from tests.understand.test_cue_needs import _texts
 
 # One line of each reader, each key spelt as the readers' re.I patterns allow.
@@ -104,3 +105,13 @@ def test_position_at_tries_only_the_starts_given() -> None:
     assert starts == [8, 11, 26]
     assert positions.position_at(text, starts) == positions.find_position(text)
     assert positions.position_at(text, [8]).position == positions.FoundPosition("support")
+
+
+def test_the_blanks_before_a_key_are_taken_whole(texts: list[str]) -> None:
+    # No key starts with a blank, so none needs to be given back.
+    keys = [*positions.VOTE_KEYS.split("|"), *conventions._OTHER_KEYS.split("|")]
+    assert not any(key[0].isspace() or key.startswith("\\s") for key in keys)
+    given_back = LineStarts("[^\\S\\n]*(?:" + "|".join(keys) + ")")
+    lines = [f"x\n{blank}{line}" for blank in ("", " \t", "\xa0") for line in OTHERS]
+    for text in [*texts, *lines]:
+        assert conventions._STARTS(text.lower()) == given_back(text.lower()), text

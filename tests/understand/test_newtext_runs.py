@@ -71,7 +71,7 @@ def _texts(count: int) -> list[str]:
 def test_the_runs_are_the_plain_quoted_lines_and_the_rest_holds_every_marker() -> None:
     for text in _texts(3000):
         lines = text.split("\n")
-        judged, runs, _ = linescan._marked(text)
+        judged, runs, _ = linescan._marked(text, text.lower())
         in_runs = {k for start, end in runs.items() for k in range(start, end)}
         stripped = [line.rstrip() for line in lines]
         assert in_runs == {k for k, line in enumerate(stripped) if _plain(line)}, text

@@ -127,7 +127,7 @@ def _texts(count: int, seed: int) -> list[str]:
 
 def test_the_marked_lines_and_runs_are_as_before() -> None:
     for text in [*_texts(3000, 1), "", "\n", "> x", "\n> x\n", "-- \nx"]:
-        judged, runs, bounds = linescan._marked(text)
+        judged, runs, bounds = linescan._marked(text, text.lower())
         assert (judged, runs) == _old_marked(text), text
         for (start, stop), first in zip(bounds, sorted(runs), strict=True):
             assert text.count("\n", 0, start) == first
@@ -157,12 +157,12 @@ def test_the_fast_path_gives_what_the_line_loop_gives() -> None:
 
 def test_a_run_is_read_up_to_what_an_attribution_above_can_join() -> None:
     text = "\n".join(["x", "> a", "> b", "> c", "> d", "> e", "y"])
-    _, _, bounds = linescan._marked(text)
+    _, _, bounds = linescan._marked(text, text.lower())
     reads = linescan._reads(text, bounds, 4)
     assert [text[start:end] for start, end in reads] == ["x\n> a\n> b\n> c\n", "\ny"]
     # A run no longer than that is read whole.
     short = "x\n> a\n> b\n> c\ny"
-    assert linescan._reads(short, linescan._marked(short)[2], 4) == [(0, len(short))]
+    assert linescan._reads(short, linescan._marked(short, short.lower())[2], 4) == [(0, len(short))]
 
 
 @pytest.mark.parametrize("tail", ["mobile", "MOBILE", "Mobile \t", "mobıle", "moBİle", "moſt"])

@@ -9,6 +9,7 @@ check it replaced.
 from __future__ import annotations
 
 import itertools
+import random
 import re
 
 import pytest
@@ -68,14 +69,37 @@ def test_each_search_starts_with_a_literal_character() -> None:
 
 def test_a_one_character_word_gets_a_pass_of_its_own() -> None:
     searches = keyed.searches(("ab", "b", "x"))
-    assert {s.pattern for s in searches} == {"a(?:b)", "b(?:)", "x(?:)"}
+    assert {s.pattern for s in searches} == {"a(?:b(?:))", "b(?:(?:))", "x(?:(?:))"}
     assert [bool(s.search("b")) for s in searches].count(True) == 1
+
+
+@pytest.mark.parametrize(
+    "words", [linescan._NEEDS, ("ab", "b", "x", "abc", "cab", "bca", "bb"), ("said", "says")]
+)
+def test_a_pass_grouped_by_the_next_character_matches_as_the_plain_one(
+    words: tuple[str, ...],
+) -> None:
+    # The same spans as the alternation of every word's end (finditer goes on from
+    # a match's end), only faster.
+    rnd = random.Random(3)
+    pieces = [*words, *(word[:-1] for word in words), *(word[1:] for word in words), " ", "x"]
+    left = list(words)
+    for search in keyed.searches(words):
+        key = search.pattern[0]
+        ends = [keyed._after_key(word, key) for word in left if keyed._keyed(word, key)]
+        left = [word for word in left if not keyed._keyed(word, key)]
+        plain = re.compile(re.escape(key) + f"(?:{'|'.join(re.escape(a) + r for a, r in ends)})")
+        for _ in range(300):
+            text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 12)))
+            assert [h.span() for h in search.finditer(text)] == [
+                h.span() for h in plain.finditer(text)
+            ], text
 
 
 # Lines a dash starts, and what a pattern giving back its blanks and dashes
 # (as _MARKER_START did) matches of them.
 _DASH_PLAIN = re.compile(
-    rf"\s*+-[\s>*\-]*(?:-(?:[\s*]*$|\s*(?i:{linescan._DASHED}))|{linescan._FORWARD_WORD})"
+    rf"\s*+-[\s>*\-]*(?:-(?:[\s*]*$|\s*(?i:{linescan._DASHED}))|{linescan._by_first_letter(linescan._FORWARD_LEADS)})"
 )
 
 
