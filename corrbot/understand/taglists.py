@@ -13,9 +13,8 @@ from functools import lru_cache
 
 from corrbot.understand.classifier import TaskClassifier
 from corrbot.understand.issuenames import NameBits, letter_runs_of
-from corrbot.understand.keywords import lowered
 from corrbot.understand.refs import IssueRef, TaskRef
-from corrbot.understand.textwords import ChunkBits, token_chunks
+from corrbot.understand.textwords import ChunkBits, chunks_of
 
 # Distinct token chunks remembered when there is no classifier (see ChunkBits).
 _CHUNKS_REMEMBERED = 1 << 16
@@ -45,7 +44,7 @@ class TagLists:
 
     def found(self, text: str) -> int:
         """The bits (the classifier's, with the issue names' words) of ``text``."""
-        return self._chunk_bits.bits(token_chunks(lowered(text)))
+        return self._chunk_bits.bits(chunks_of(text))
 
 
 class _PerPair:
