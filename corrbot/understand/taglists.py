@@ -24,7 +24,7 @@ class TagLists:
     """A group's tasks and issues, and what tagging makes of them."""
 
     __slots__ = (
-        *("_chunk_bits", "classifier", "issues", "keys_by_lower"),
+        *("_chunk_bits", "classifier", "issue_bit", "issues", "keys_by_lower"),
         *("names", "numbers", "tasks"),
     )
 
@@ -39,7 +39,10 @@ class TagLists:
         if self.classifier is not None:
             self._chunk_bits = self.classifier.chunk_bits
         else:
-            self._chunk_bits = ChunkBits((), words, (), _CHUNKS_REMEMBERED)
+            self._chunk_bits = ChunkBits(("issue",), words, (), _CHUNKS_REMEMBERED)
+        # Whether the lowered text holds "issue" (tags.py's issue numbers), when the
+        # bits tell it (the classifier's do: a cue needs it).
+        self.issue_bit = self._chunk_bits.string_bit("issue")
         self.names = NameBits(runs, self._chunk_bits.word_bit) if runs is not None else None
 
     def found(self, text: str) -> int:

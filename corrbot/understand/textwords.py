@@ -254,6 +254,14 @@ class ChunkBits:
         """The bit of ``word`` in ``bits``' answer."""
         return self._word_bits[word]
 
+    def string_bit(self, string: str) -> int | None:
+        """The bit of ``string``, one of the strings (not a start), in ``bits``' answer;
+        None for a string taken as held, whose bit tells nothing."""
+        for told, bit in self._strings:
+            if told == string:
+                return bit
+        return None
+
     def stem_bit(self, word_stem: str) -> int:
         """The bit of ``word_stem`` in ``bits``' answer."""
         return self._stem_bits[word_stem]
