@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from corrbot.understand import cueevidence, cues, keywords
 from corrbot.understand.cueevidence import Evidence, Found, plan
 from corrbot.understand.refs import TaskRef
-from corrbot.understand.textwords import ChunkBits, stem_clue, stems, token_chunks
+from corrbot.understand.textwords import ChunkBits, chunks_of, stem_clue, stems, token_chunks
 
 DEFAULT_THRESHOLD = 0.5
 # Score at which confidence reaches one half: one strong cue phrase.
@@ -120,7 +120,7 @@ class TaskClassifier:
         """Exact scores of the tasks that may score ``floor`` or more (all when None)."""
         lowered = keywords.lowered(text)  # the conventions' readers lowered it already
         if found is None:
-            found = self._found(lowered)
+            found = self._found(text, lowered)
         where = Found(found)
         themes: dict[str, Evidence] = {}
         result: dict[str, float] = {}
@@ -147,13 +147,13 @@ class TaskClassifier:
             result[profile.key] = overlap if evidence is None else overlap + evidence.score()
         return result
 
-    def _found(self, lowered: str) -> int:
-        """``chunk_bits.bits`` of the chunks of ``lowered``, or 0 where the scores need
-        none: a text with no clue of any task word holds no stem of one (a caller's
-        bits, read anyway, then have no stem bit either), and without a theme no
-        other bit is read."""
+    def _found(self, text: str, lowered: str) -> int:
+        """``chunk_bits.bits`` of the chunks of ``text`` (``lowered`` is its lowering),
+        or 0 where the scores need none: a text with no clue of any task word holds
+        no stem of one (a caller's bits, read anyway, then have no stem bit either),
+        and without a theme no other bit is read."""
         if self._themed or any(map(lowered.__contains__, self._clues)):
-            return self.chunk_bits.bits(token_chunks(lowered))
+            return self.chunk_bits.bits(chunks_of(text))
         # Most texts hold no clue of any task word (a group of bare titles has one
         # word, "task"): then no stem of theirs is one, and no chunk need be seen.
         return 0

@@ -42,7 +42,8 @@ STRINGS = tuple(
     )
 )
 # The words ChunkBits tells after the strings (with no letter either side): those
-# of body names first, then those of the cues' words (Cue.words).
+# of body names first, then those of the cues' words (Cue.words), then the body
+# marks of letters, lowered.
 WORDS = tuple(
     dict.fromkeys(
         (
@@ -54,12 +55,19 @@ WORDS = tuple(
                 for word in each
                 if not word.startswith(("~", "^"))
             ),
+            *(mark.lower() for mark in cues.BODY_MARKS if mark.isalpha()),
         )
     )
 )
 _BIT = {string: 1 << index for index, string in enumerate(STRINGS)}
 _WORD_BIT = {word: 1 << index for index, word in enumerate(WORDS, len(STRINGS))}
 BODY_BITS = sum(_WORD_BIT[word] for word in set(cues.BODY_WORDS))
+# Each of BODY_MARKS, and for a mark of letters the bit of its lowering: BODY_MARK
+# finds such a mark only with no \w either side, where the lowered text holds that
+# word with no letter either side, so its bit is set (0: looked for in any text).
+_MARK_BITS = tuple(
+    (mark, _WORD_BIT[mark.lower()] if mark.isalpha() else 0) for mark in cues.BODY_MARKS
+)
 
 
 class Found(Container[str]):
@@ -203,10 +211,16 @@ def plan(theme: str, found: int, text: str) -> Plan:
     marks = (
         _BODIES_PART[theme]
         and not needs & BODY_BITS
-        and any(map(text.__contains__, cues.BODY_MARKS))
+        and _may_hold_mark(text, found)
         and cues.BODY_MARK.search(text) is not None  # as BODIES has it: FIRST_USER_ADDR no
     )
     return _plan(theme, needs, marks)
+
+
+def _may_hold_mark(text: str, found: int) -> bool:
+    """Whether ``text`` holds one of BODY_MARKS, by a substring test; False also where
+    it holds one only where BODY_MARK cannot find it (``found``: see plan)."""
+    return any((not bit or found & bit) and mark in text for mark, bit in _MARK_BITS)
 
 
 @lru_cache(maxsize=4096)

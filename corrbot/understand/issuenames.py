@@ -33,18 +33,23 @@ def named_issues(
     issues: Sequence[IssueRef],
     subject: str,
     names: NameBits | None,
-    found: int,
+    found: int | None,
 ) -> list[IssueRef]:
     """``_named_issues(text, lowered, issues)`` of a post's ``text``, its ``subject``
     and new text joined by a newline, told ``names``, the ``NameBits`` of ``issues``
     (None when their names cannot be ruled out so: see ``letter_runs_of``), and
-    ``found``, the bits of the new text's token chunks (read when the text is ASCII).
+    ``found``, the bits of the new text's token chunks, read (not None) only when
+    the subject is ASCII and the new text holds no character of ASCII_FOLDS.
 
-    Where a name's pattern matches ASCII text, each \\w run of the name is a whole
-    \\w run of the text (see _names_issue), so each run of letters of the name is
-    one of the text. Most posts lack one of each name's: they name no issue.
+    Where a name's pattern matches such a text, each run of letters of the name is
+    one of the text, with no letter either side: the name is ASCII, so without
+    those characters the pattern matches its letters only with ASCII letters, and
+    only where no \\w is around it (the runs of letters of an ASCII subject are
+    its words); the new text's lowering maps those letters to the name's
+    lowercase and nothing but \\w to a letter (test_findtags_issue_names.py checks
+    every character). Most posts lack one of each name's: they name no issue.
     """
-    if names is not None and text.isascii() and not names.may_name(subject, found):
+    if names is not None and found is not None and not names.may_name(subject, found):
         return []
     return _named_issues(text, lowered, issues)
 

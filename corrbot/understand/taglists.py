@@ -13,9 +13,8 @@ from functools import lru_cache
 
 from corrbot.understand.classifier import TaskClassifier
 from corrbot.understand.issuenames import NameBits, letter_runs_of
-from corrbot.understand.keywords import lowered
 from corrbot.understand.refs import IssueRef, TaskRef
-from corrbot.understand.textwords import ChunkBits, token_chunks
+from corrbot.understand.textwords import ChunkBits, chunks_of
 
 # Distinct token chunks remembered when there is no classifier (see ChunkBits).
 _CHUNKS_REMEMBERED = 1 << 16
@@ -25,7 +24,7 @@ class TagLists:
     """A group's tasks and issues, and what tagging makes of them."""
 
     __slots__ = (
-        *("_chunk_bits", "classifier", "issues", "keys_by_lower"),
+        *("_chunk_bits", "classifier", "issue_bit", "issues", "keys_by_lower"),
         *("names", "numbers", "tasks"),
     )
 
@@ -40,12 +39,15 @@ class TagLists:
         if self.classifier is not None:
             self._chunk_bits = self.classifier.chunk_bits
         else:
-            self._chunk_bits = ChunkBits((), words, (), _CHUNKS_REMEMBERED)
+            self._chunk_bits = ChunkBits(("issue",), words, (), _CHUNKS_REMEMBERED)
+        # Whether the lowered text holds "issue" (tags.py's issue numbers), when the
+        # bits tell it (the classifier's do: a cue needs it).
+        self.issue_bit = self._chunk_bits.string_bit("issue")
         self.names = NameBits(runs, self._chunk_bits.word_bit) if runs is not None else None
 
     def found(self, text: str) -> int:
         """The bits (the classifier's, with the issue names' words) of ``text``."""
-        return self._chunk_bits.bits(token_chunks(lowered(text)))
+        return self._chunk_bits.bits(chunks_of(text))
 
 
 class _PerPair:

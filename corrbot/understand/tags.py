@@ -16,8 +16,8 @@ from collections.abc import Iterator, Sequence
 
 from corrbot.understand.classifier import DEFAULT_THRESHOLD, TaskClassifier
 from corrbot.understand.issuenames import named_issues
+from corrbot.understand.keywords import folds_ascii, may_hold
 from corrbot.understand.keywords import lowered as lowered_text
-from corrbot.understand.keywords import may_hold
 from corrbot.understand.refs import FoundTag, IssueRef, PerList, TagSource, TaskRef
 from corrbot.understand.taglists import TagLists, tag_lists
 
@@ -96,14 +96,19 @@ def _own_tags(subject: str, new_text: str, lists: TagLists) -> tuple[list[FoundT
         haystack = f"{subject}\n{new_text}"
         # Lowering stops at the "\n" (a final sigma looks no further), and the new
         # text's lowering is shared with the other readers of the post.
-        lowered = f"{subject.lower()}\n{lowered_text(new_text)}"
-        for number in _explicit_issue_numbers(haystack, lowered):
+        subject_lowered = subject.lower()
+        lowered = f"{subject_lowered}\n{lowered_text(new_text)}"
+        names = lists.names
+        # What rules the names out (see named_issues), and the classifier reads too.
+        if names is not None and subject.isascii() and not folds_ascii(new_text):
+            bits = lists.found(new_text)
+        said = None  # whether the lowered text holds "issue", when the bits tell
+        if bits is not None and lists.issue_bit is not None:
+            said = "issue" in subject_lowered or bool(bits & lists.issue_bit)
+        for number in _explicit_issue_numbers(haystack, lowered, said):
             if number in known:
                 add("issue", str(number), "explicit")
-        names = lists.names
-        if names is not None and haystack.isascii():
-            bits = lists.found(new_text)  # which the classifier reads too
-        for issue in named_issues(haystack, lowered, issues, subject, names, bits or 0):
+        for issue in named_issues(haystack, lowered, issues, subject, names, bits):
             add("issue", str(issue.number), "title")
     return found, bits
 
@@ -154,17 +159,19 @@ def _task_lines(text: str) -> list[str]:
     return found + [match.group(1) for match in after]
 
 
-def _explicit_issue_numbers(text: str, lowered: str) -> list[int]:
+def _explicit_issue_numbers(text: str, lowered: str, said: bool | None = None) -> list[int]:
     """Issue numbers written as ``#12`` or ``Issue 12``, in order of appearance.
 
-    ``lowered`` is ``text.lower()``.
+    ``lowered`` is ``text.lower()``; ``said``, when not None, whether it holds "issue".
     """
     hits: list[tuple[int, int]] = []
     if "#" in text:  # a byte search; most posts have none
         hits = [(m.start(), int(m.group(1))) for m in _HASH.finditer(text)]
     # On ASCII text, ignoring case means only ASCII case, so "issue" shows in the
     # lowered text; elsewhere "ı" and "ſ" also match "i" and "s", so look with re.I.
-    if "issue" in lowered or (not text.isascii() and _ISSUE_ANY_CASE.search(text)):
+    if ("issue" in lowered if said is None else said) or (
+        not text.isascii() and _ISSUE_ANY_CASE.search(text)
+    ):
         for match in _issue_words(text, lowered):
             for number in re.findall(r"\d+", match.group(1)):
                 hits.append((match.start(), int(number)))

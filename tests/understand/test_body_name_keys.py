@@ -61,6 +61,7 @@ def test_body_scanner_finds_what_bodies_finds() -> None:
 
 
 def test_a_mark_counts_only_apart() -> None:
+    bits = ChunkBits(cueevidence.STRINGS, cueevidence.WORDS, (), 1)
     for text, kept in (
         ("W3C", True),
         ("the FIRST.", True),
@@ -68,6 +69,7 @@ def test_a_mark_counts_only_apart() -> None:
         ("xW3C", False),
         ("W3Cx FIRST2", False),
     ):
-        planned = cueevidence.plan("mechanisms", 0, text)
+        # plan is told the bits of the text's words (a mark's word among them)
+        planned = cueevidence.plan("mechanisms", bits.bits(token_chunks(text.lower())), text)
         assert any(part.cue is None for part in planned.parts) == kept, text
         assert bool(cues.BODIES[1].search(text)) == kept, text

@@ -42,7 +42,33 @@ def test_a_term_left_out_is_zero(theme: str, texts: list[str]) -> None:
 
 
 def test_bodies_kept_for_a_mark_alone() -> None:
-    for text in ("W3C", "FIRST"):
-        planned = cueevidence.plan("mechanisms", 0, text)
+    bits = ChunkBits(classifier._STRINGS, cueevidence.WORDS, (), 1)
+    for text in ("W3C", "FIRST", "(FIRST)"):
+        planned = cueevidence.plan("mechanisms", bits.bits(token_chunks(text.lower())), text)
         assert any(part.cue is None for part in planned.parts)
-    assert not any(part.cue is None for part in cueevidence.plan("mechanisms", 0, "w3c").parts)
+    for text in ("w3c", "FIRSTLY", "FIRST_USER"):
+        planned = cueevidence.plan("mechanisms", bits.bits(token_chunks(text.lower())), text)
+        assert not any(part.cue is None for part in planned.parts)
+
+
+def test_a_mark_skipped_by_its_bit_is_not_found() -> None:
+    # plan looks for a mark of letters only where the bit of its lowering is set:
+    # elsewhere BODY_MARK, which finds it only with no \w either side, finds nothing.
+    bits = ChunkBits(classifier._STRINGS, cueevidence.WORDS, (), 1 << 16)
+    edges = ["", " ", "x", "9", "_", "-", "'", "é", "«", "ß", "\u00a0", "\n"]
+    texts = [
+        f"{left}{mark}{right}{more}"
+        for mark in ("FIRST", "First", "first", "W3C", "W3c", "FIRSTS", "W3CFIRST")
+        for left, right in itertools.product(edges, repeat=2)
+        for more in ("", " and W3C", " and FIRST", " FIRST_USER")
+    ]
+    told = 0
+    for text in texts:
+        found = bits.bits(token_chunks(text.lower()))
+        plain = any(mark in text for mark in cues.BODY_MARKS)
+        gated = cueevidence._may_hold_mark(text, found)
+        assert gated <= plain, text
+        if plain and not gated:
+            told += 1
+            assert cues.BODY_MARK.search(text) is None, text
+    assert told > 50
