@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import cache, partial
 from typing import TypeVar
 
 from sqlalchemy import Table, func, insert, select, update
@@ -49,7 +50,9 @@ def thread(ctx: MessageContext) -> None:
 
 def _thread(ctx: MessageContext) -> None:
     session, message = ctx.session, ctx.message
-    key = subject_key(message.subject or "")
+    # Worked out only when a thread is made or matched by subject: most replies join
+    # their parent's thread, and normalising is 5 us a subject.
+    key = cache(partial(subject_key, message.subject or ""))
     # A message already heading a thread (a placeholder filled in) lends that thread
     # to a new parent, rather than having its whole thread moved to a new one.
     home = message.thread_id if _is_root(session, message) else None
@@ -63,22 +66,22 @@ def _thread(ctx: MessageContext) -> None:
                 _adopt_root(session, row, home)
                 home = None
             else:
-                _new_thread(ctx, row, key)
+                _new_thread(ctx, row, key())
         parent = row
     if parent is not None:
         if message.parent_id != parent.id:
             _link(session, message, parent)
     elif message.parent_id is None:  # new, or heading its own thread
-        found = _subject_match(ctx, key) if _reads_as_reply(message.subject or "") else None
+        found = _subject_match(ctx, key()) if _reads_as_reply(message.subject or "") else None
         if found is not None:
             _link(session, message, found)
     if message.thread_id is None:
-        _new_thread(ctx, message, key)
-    elif message.parent_id is None and key:
+        _new_thread(ctx, message, key())
+    elif message.parent_id is None and key():
         # A thread begun by a placeholder takes its subject from its first real root.
         current = session.get(Thread, message.thread_id)
         if current is not None and not current.subject_key:
-            current.subject_key = key
+            current.subject_key = key()
 
 
 def subject_key(subject: str) -> str:
