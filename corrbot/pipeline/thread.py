@@ -58,8 +58,9 @@ def _thread(ctx: MessageContext) -> None:
     # to a new parent, rather than having its whole thread moved to a new one.
     home = message.thread_id if _is_root(session, message) else None
     parent: Message | None = None
+    group_id = message.group_id
     for ref in reference_chain(message):
-        row = _row(session, message.group_id, ref)
+        row = _row(session, group_id, ref)
         if parent is not None and row.parent_id is None:
             _link(session, row, parent)
         elif row.thread_id is None:
@@ -93,9 +94,11 @@ def subject_key(subject: str) -> str:
 def reference_chain(message: Message) -> list[str]:
     """The ids this message refers to, oldest first, itself excluded, each once."""
     ids = list(message.references or [])
-    if message.in_reply_to and (not ids or ids[-1] != message.in_reply_to):
-        ids = [i for i in ids if i != message.in_reply_to] + [message.in_reply_to]
-    unique = [i for i in dict.fromkeys(ids) if i and i != message.message_id]
+    # Each read once: an instrumented attribute costs more than a local.
+    replied, own = message.in_reply_to, message.message_id
+    if replied and (not ids or ids[-1] != replied):
+        ids = [i for i in ids if i != replied] + [replied]
+    unique = [i for i in dict.fromkeys(ids) if i and i != own]
     return unique[-MAX_CHAIN:]
 
 
