@@ -22,6 +22,21 @@ _PHRASES = re.compile(
     r"自动回复|自動回覆|不在办公室|رد تلقائي)",
     re.IGNORECASE,
 )
+# Words one of which every phrase above contains (as ASCII lowercase; "auto" stands
+# for the automatic/automatique/automatica/... ones). An ASCII subject without any of
+# them cannot match, and testing for them costs a tenth of the search (3.6 us a
+# subject). Only for ASCII: under IGNORECASE a few non-ASCII letters (the dotless ı)
+# match ASCII ones that ``str.lower`` keeps apart.
+_PHRASE_WORDS = (
+    "auto",
+    "office",
+    "vacation",
+    "abwesenheitsnotiz",
+    "absence",
+    "oficina",
+    "fuori",
+    "escrit",
+)
 _PREFIXES = re.compile(
     r"^\s*(?:auto|autoreply|abwesend|absent|ausente|afwezig|fr[åa]nvarande|otomatik yan[ıi]t)\s*:",
     re.IGNORECASE,
@@ -45,12 +60,21 @@ def auto_reason(ctx: MessageContext) -> str | None:
         if header_values(ctx, name):
             return f"automatic mail: {name} header"
     subject = ctx.message.subject or ""
-    if _PHRASES.search(subject) or _PREFIXES.match(subject):
+    if _out_of_office(subject) or _PREFIXES.match(subject):
         return f"automatic mail: out-of-office subject {subject[:80]!r}"
     envelope = ctx.message.envelope_from
     if ctx.message.via in ("smtp", "lmtp") and envelope is not None and not envelope.strip("<> "):
         return "automatic mail: null envelope sender"
     return None
+
+
+def _out_of_office(subject: str) -> bool:
+    """Whether an out-of-office phrase is in the subject: ``_PHRASES.search``."""
+    if subject.isascii():
+        lowered = subject.lower()
+        if not any(word in lowered for word in _PHRASE_WORDS):
+            return False
+    return _PHRASES.search(subject) is not None
 
 
 def check(ctx: MessageContext) -> Verdict | None:

@@ -24,6 +24,8 @@ from corrbot.rules.verdict import Rule, Verdict
 log = logging.getLogger("corrbot.rules")
 
 RULES: tuple[Rule, ...] = (bounce.check, loops.check, autoreply.check, routing.check)
+# An imported archive is full of our own list's copies: read them, no loop check.
+IMPORT_RULES = tuple(rule for rule in RULES if rule is not loops.check)
 # Every header the rules read (lowercased; routing reads none). An import's worker
 # sends the runner only these of a mail it need not read the body of
 # (pipeline/parse_ahead.py), and header_values refuses any other of such a parse.
@@ -38,9 +40,7 @@ def decide(ctx: MessageContext) -> str:
     """Set message.status/status_reason and return the route name (see pipeline/runner.py)."""
     addressing.assign(ctx)
     verdict: Verdict | None = None
-    for rule in RULES:
-        if ctx.quiet and rule is loops.check:
-            continue  # an imported archive is full of our own list's copies: read them
+    for rule in IMPORT_RULES if ctx.quiet else RULES:
         verdict = rule(ctx)
         if verdict is not None:
             break

@@ -41,7 +41,8 @@ def header_values(ctx: MessageContext, name: str) -> list[str]:
     parsed = ctx.parsed
     if parsed is None:
         return []
-    if isinstance(parsed, HeadersRead) and name.lower() not in parsed.names:
+    lowered = name.lower()
+    if isinstance(parsed, HeadersRead) and lowered not in parsed.names:
         # A rule reading a header not in chain.HEADERS_READ: the runner's batch fails
         # and each message is processed again from its raw bytes, so nothing is wrong,
         # only slow (tests/ingress/test_read_ahead.py checks no batch does).
@@ -52,5 +53,8 @@ def header_values(ctx: MessageContext, name: str) -> list[str]:
         for header in parsed.raw_items():
             by_name.setdefault(header[0].lower(), []).append(header)
         index = ctx.header_index = (parsed, by_name)
+    found = index[1].get(lowered)
+    if not found:  # most headers asked for are absent
+        return []
     fetch = parsed.policy.header_fetch_parse  # what get_all makes of a raw value
-    return [str(fetch(key, value)) for key, value in index[1].get(name.lower(), ())]
+    return [str(fetch(key, value)) for key, value in found]
