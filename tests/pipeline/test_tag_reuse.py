@@ -164,8 +164,12 @@ def test_tags_written_for_a_fresh_message_read_as_a_rewrite_reads_them(runtime: 
         )
     with runtime.sessions() as session:
         stored = session.scalars(select(Tag).where(Tag.message_id == fresh.id).order_by(Tag.id))
-        assert [(r.key, r.source, r.active) for r in stored] == [
-            ("12", "title", True),
-            ("b", "classifier", True),
-            ("a", "inherited", True),
+        # Every column as given (tagging._add puts the values in place, not through
+        # the constructor), the defaults' too.
+        assert [
+            (r.message_id, r.kind, r.key, r.source, r.confidence, r.active) for r in stored
+        ] == [
+            (fresh.id, "issue", "12", "title", 1.0, True),
+            (fresh.id, "task", "b", "classifier", 0.61, True),
+            (fresh.id, "task", "a", "inherited", 0.7, True),
         ]
