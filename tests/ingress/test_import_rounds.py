@@ -40,6 +40,12 @@ def _small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(files, "BATCH_MESSAGES", BATCH)
 
 
+@pytest.fixture
+def runtime(db_url: str, make_runtime: Callable[..., Runtime]) -> Runtime:
+    """A runtime on each database (intake writes differently on each)."""
+    return make_runtime(db_url)
+
+
 def _archive(tmp_path: Path) -> list[files.Source]:
     box = mailbox.mbox(tmp_path / "archive.mbox")
     for n in range(MAILS):
@@ -67,12 +73,10 @@ def _expected() -> list[tuple[str, str | None, str | None, bool]]:
 
 
 def test_each_batch_is_stored_with_the_processing_of_the_one_before(
-    db_url: str,
-    make_runtime: Callable[..., Runtime],
+    runtime: Runtime,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    runtime = make_runtime(db_url)
     alone: list[int] = []
     real_store_many = files.store_many
 
@@ -97,13 +101,11 @@ def test_each_batch_is_stored_with_the_processing_of_the_one_before(
 
 
 def test_a_batch_that_fails_still_stores_the_next_before_its_messages_alone(
-    db_url: str,
-    make_runtime: Callable[..., Runtime],
+    runtime: Runtime,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    runtime = make_runtime(db_url)
     real_run = runner._run
 
     def failing(rt: Runtime, session: object, message: Message, *args: object) -> None:
@@ -124,12 +126,10 @@ def test_a_batch_that_fails_still_stores_the_next_before_its_messages_alone(
 
 
 def test_a_store_that_fails_in_the_batch_is_made_in_its_own_transaction(
-    db_url: str,
-    make_runtime: Callable[..., Runtime],
+    runtime: Runtime,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    runtime = make_runtime(db_url)
 
     def refusing(*_args: object, **_kwargs: object) -> list[intake.StoreResult]:
         raise RuntimeError("cannot store here")
