@@ -18,6 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
 
 from corrbot.pipeline.parse_ahead import ArrivalReading, Prepared, Refs, read_arrivals
+from corrbot.pipeline.tagging import FoundTags
 
 log = logging.getLogger("corrbot.pipeline")
 
@@ -132,9 +133,16 @@ class Readings:
     them, rather than after a whole transaction's worth.
     """
 
+    # find_tags results kept for tagging again (tagging.FoundTags): over linux-mips,
+    # every reply tagged again was read fewer than 32 messages before.
+    FOUND_KEPT = 2048
+
     def __init__(self) -> None:
         self._where: dict[int, tuple[int, _Task]] = {}
         self._failed = False
+        # The tags read this way, kept past their row's transaction: a reply read
+        # before its parent is tagged again when the parent arrives, usually later.
+        self.found = FoundTags(self.FOUND_KEPT)
 
     def add(
         self,

@@ -24,7 +24,7 @@ from corrbot.pipeline import confirm, new_rows, parse, tag_rows, thread
 from corrbot.pipeline.context import MessageContext
 from corrbot.pipeline.parse_ahead import Prepared
 from corrbot.pipeline.read_ahead import ReadAhead, Readings
-from corrbot.pipeline.tagging import cache_refs
+from corrbot.pipeline.tagging import cache_refs, remember_found
 from corrbot.runtime import Runtime
 
 log = logging.getLogger("corrbot.pipeline")
@@ -121,6 +121,8 @@ def _process_batch(
     try:
         with runtime.sessions() as session, session.begin():
             _prepare(session)
+            if readings is not None:
+                remember_found(session, readings.found)
             if before is not None:
                 before(session)
             unread = [row_id for row_id in ids if readings is None or not readings.has(row_id)]

@@ -306,11 +306,17 @@ class FoundTags:
         return entry[1] if entry is not None and entry[0] == inputs else None
 
 
-# Only a reply with no tags of its own is ever tagged again, so only those are noted.
-_found_ahead = FoundTags(2048)
+_FOUND = "corrbot.tagging.found"  # session.info: the import's FoundTags
+
+
+def remember_found(session: Session, found: FoundTags) -> None:
+    """This transaction notes and reuses ``find_tags`` results in ``found`` (an import's,
+    kept from one transaction to the next: read_ahead.Readings.found)."""
+    session.info[_FOUND] = found
 
 
 def note_found(
+    session: Session,
     message_id: int,
     subject: str,
     new_text: str,
@@ -318,13 +324,14 @@ def note_found(
     found: list[FoundTag],
 ) -> None:
     """``found`` is ``find_tags(subject, new_text, *refs)``: keep it for this message's
-    tagging again (``reinherit_children``) while it has no tags of its own."""
-    if any(tag.source in ("explicit", "title") for tag in found):
+    tagging again (``reinherit_children``) while it has no tags of its own, when the
+    session keeps such results (``remember_found``)."""
+    store: FoundTags | None = session.info.get(_FOUND)
+    # Only a reply with no tags of its own is ever tagged again: only those are noted.
+    if store is None or any(tag.source in ("explicit", "title") for tag in found):
         return
     tasks, issues, threshold = refs
-    _found_ahead.note(
-        message_id, (subject, new_text, tuple(tasks), tuple(issues), threshold), found
-    )
+    store.note(message_id, (subject, new_text, tuple(tasks), tuple(issues), threshold), found)
 
 
 def reinherit_children(
@@ -347,6 +354,7 @@ def reinherit_children(
     seen = {parent_id}
     level = [parent_id]
     refs = (tuple(tasks), tuple(issues), threshold)
+    noted: FoundTags | None = session.info.get(_FOUND)
     while level:
         children = tag_rows.replies(session, level)
         if children is None:
@@ -368,7 +376,7 @@ def reinherit_children(
             assert child.parent_id is not None
             inherited = active_tags(session, child.parent_id)
             subject, text = child.subject or "", child.new_text or ""
-            found = _found_ahead.get(child.id, (subject, text, *refs))
+            found = noted.get(child.id, (subject, text, *refs)) if noted is not None else None
             tags = choose_tags(subject, text, tasks, issues, threshold, inherited, found)
             write_tags(session, child.id, tags)
             level.append(child.id)

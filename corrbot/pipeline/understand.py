@@ -125,7 +125,7 @@ def _tag(ctx: MessageContext, own: str, parent: Message | None) -> None:
     refs = (tasks, issues, threshold)
     found = _found_ahead(ctx, subject, own, refs)
     if found is not None:
-        tagging.note_found(ctx.message.id, subject, own, refs, found)
+        tagging.note_found(session, ctx.message.id, subject, own, refs, found)
     tags = tagging.choose_tags(subject, own, tasks, issues, threshold, inherited, found)
     written = tagging.write_tags(session, ctx.message.id, tags)
     # Replies read before this message arrived inherited nothing from it yet.
