@@ -19,9 +19,10 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import Session, configure_mappers, object_session
-from sqlalchemy.orm.attributes import instance_dict, instance_state
+from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.attributes import instance_state
 
+from corrbot.db import holding
 from corrbot.model import Issue, Message, Tag, Task
 from corrbot.pipeline import tag_rows
 from corrbot.understand import FoundTag, IssueRef, TagSource, TaskRef
@@ -251,22 +252,19 @@ def write_tags(session: Session, message_id: int, tags: list[FoundTag]) -> list[
 def _add(session: Session, message_id: int, tag: FoundTag) -> Tag:
     """A new active row for ``tag``, added to the session (inserted at its next flush).
 
-    Its values are put in place, as thread._insert makes a row, rather than set one by
-    one through the instrumentation (the constructor's six sets, with their events,
-    took about half of this; an import makes a row for most messages): the flush
-    inserts a new object's values from there all the same.
+    Made by ``db.holding``: the constructor's six sets, with their events, took about
+    half of this, and an import makes a row for most messages.
     """
-    mapper = inspect(Tag)
-    if not mapper.configured:  # as the constructor would (a query always has by now)
-        configure_mappers()
-    row = mapper.class_manager.new_instance()
-    instance_dict(row).update(
-        message_id=message_id,
-        kind=tag.kind,
-        key=tag.key,
-        source=tag.source,
-        confidence=tag.confidence,
-        active=True,
+    row = holding(
+        Tag,
+        {
+            "message_id": message_id,
+            "kind": tag.kind,
+            "key": tag.key,
+            "source": tag.source,
+            "confidence": tag.confidence,
+            "active": True,
+        },
     )
     tag_rows.changing(session, row)
     session.add(row)

@@ -26,10 +26,10 @@ from datetime import timedelta
 from functools import cache, partial
 from typing import TypeVar
 
-from sqlalchemy import Table, func, insert, inspect, select, update
-from sqlalchemy.orm import Session, configure_mappers, defer, make_transient_to_detached
-from sqlalchemy.orm.attributes import instance_dict
+from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy.orm import Session, defer, make_transient_to_detached
 
+from corrbot.db import holding
 from corrbot.model import Item, Message, Thread
 from corrbot.pipeline import new_rows
 from corrbot.pipeline.context import MessageContext
@@ -202,20 +202,16 @@ def _insert(session: Session, model: type[R], values: dict[str, object]) -> R:
     Not by adding it and flushing: a flush would also write the message's pending
     changes, and later its other changes in a second UPDATE of the same row. The
     statement is built once (an ORM INSERT ... RETURNING costs more than twice as
-    much per row). The object is made as a query loads a row, its values put in
-    place: the constructor sets each column through the instrumentation, 60 us for
-    a placeholder's 27 (every column key is its attribute's name).
+    much per row). The object is made as a query loads a row (``db.holding``): the
+    constructor sets each column through the instrumentation, 60 us for a
+    placeholder's 27 (every column key is its attribute's name).
     """
     table = model.__table__
     assert isinstance(table, Table)
     stored = new_rows.add(session, table, values)
     if stored is None:
         stored = dict(session.connection().execute(_INSERTS[model], values).one()._mapping)
-    mapper = inspect(model)
-    if not mapper.configured:  # as the constructor would (a query always has by now)
-        configure_mappers()
-    made = mapper.class_manager.new_instance()
-    instance_dict(made).update(stored)
+    made = holding(model, stored)
     make_transient_to_detached(made)  # as if loaded: persistent once added
     session.add(made)
     return made
