@@ -33,24 +33,18 @@ Recipients = dict[str, list[tuple[str, str]]]
 Scanned = tuple[Head | None, Recipients, dict[str, str]]
 
 
-def scan(parsed: EmailMessage) -> tuple[Head | None, Recipients]:
-    """The parse's head (what ``rebuilt`` needs of it; None if SEP occurs after all:
-    then the whole parse is sent) and its recipient headers, by lowercased name, as
-    ``raw_items`` gives them (``get_all`` of each name: the policy's
-    ``header_fetch_parse`` of those).
-
-    Only the headers the rules read are kept: a mail's other headers (a few dozen
-    in list mail) were a third of what the workers sent back, to be unpickled while
-    the runner waited for the lock they share.
-    """
-    head, recipients, _ = scan_keys(parsed)
-    return head, recipients
-
-
 def scan_keys(parsed: EmailMessage) -> Scanned:
-    """``scan``, and the raw value of the first of each of the KEYS headers present (by
-    lowercased name). One pass over the headers, where the head, four ``get_all``
-    calls and intake's look-ups took seven (each lowering every header's name).
+    """The parse's head (what ``rebuilt`` needs of it; None if SEP occurs after all:
+    then the whole parse is sent), its recipient headers, by lowercased name, as
+    ``raw_items`` gives them (``get_all`` of each name: the policy's
+    ``header_fetch_parse`` of those), and the raw value of the first of each of the
+    KEYS headers present (by lowercased name). One pass over the headers, where the
+    head, four ``get_all`` calls and intake's look-ups took seven (each lowering
+    every header's name).
+
+    Only the headers the rules read are kept in the head: a mail's other headers (a
+    few dozen in list mail) were a third of what the workers sent back, to be
+    unpickled while the runner waited for the lock they share.
     """
     kept: list[tuple[str, str]] = []
     recipients: Recipients = {}

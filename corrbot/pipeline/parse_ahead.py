@@ -26,7 +26,7 @@ from typing import Any
 from corrbot.addresses import ListAddresses, Purpose
 from corrbot.intake import date_of, header_date, keys_of, message_keys
 from corrbot.pipeline.body import is_plain, pick_bodies
-from corrbot.pipeline.packed_head import Head, Scanned, rebuilt, scan, scan_keys
+from corrbot.pipeline.packed_head import Head, Recipients, Scanned, rebuilt, scan_keys
 from corrbot.pipeline.parse import read_parsed
 from corrbot.pipeline.parse_bytes import Parse, parse_bytes, parse_read
 from corrbot.pipeline.row_fields import RowFields
@@ -177,20 +177,16 @@ def _body_wanted(row: RowFields, parsed: EmailMessage, content_type: str | None 
 
 
 def _addressed(
-    addresses: ListAddresses,
-    parsed: EmailMessage,
-    recipients: dict[str, list[tuple[str, str]]] | None = None,
+    addresses: ListAddresses, parsed: EmailMessage, recipients: Recipients
 ) -> tuple[Purpose, str | None] | None:
     """rules/addressing.py's header fallback, parsing only headers that may name the group.
 
-    ``recipients``: the parse's recipient headers as ``packed_head.scan`` found them
-    (scanned here when not given).
+    ``recipients``: the parse's recipient headers as ``packed_head.scan_keys`` found them.
     """
-    found = scan(parsed)[1] if recipients is None else recipients
     fetched = parsed.policy.header_fetch_parse
 
     def read(name: str) -> tuple[Purpose, str | None] | None:
-        pairs = found.get(name.lower())
+        pairs = recipients.get(name.lower())
         if not pairs:
             return None
         # str of what parsed.get_all(name) gives: fetched of each (name, value) pair
