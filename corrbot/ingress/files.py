@@ -224,8 +224,8 @@ def ingest(
     batch: list[bytes] = []
     batch_bytes = 0
     new_ids: list[int] = []
-    # A second process reads ahead once the import proves large (a full batch):
-    # starting it costs a fraction of a second, which a few messages do not repay.
+    # Worker processes read ahead once the import proves large (a full batch):
+    # starting them costs a fraction of a second, which a few messages do not repay.
     ahead: ReadAhead | None = None
     # With it, each batch is handed to the workers as it is read (they read what
     # intake needs of each message, and the rest of it), stored BATCHES_AHEAD rounds
@@ -235,12 +235,15 @@ def ingest(
     submitted: deque[tuple[list[bytes], int, Arriving | None]] = deque()
     waiting = 0  # messages stored, to be processed in the next round
 
-    def arrivals(raws: list[bytes], arriving: Arriving | None) -> tuple[list[Arrival], bool]:
-        """The batch's arrivals, and whether the workers read them (their keys known)."""
+    def arrivals(
+        raws: list[bytes], arriving: Arriving | None
+    ) -> tuple[list[Arrival], Arriving | None]:
+        """The batch's arrivals, and ``arriving`` if the workers read them (their keys
+        known; None when they failed)."""
         known = arriving.keys() if arriving is not None else None
         reads = known if known is not None else [(None, None)] * len(raws)
         batch = [_arrival(raw, no_deliver, *read) for raw, read in zip(raws, reads, strict=True)]
-        return batch, known is not None
+        return batch, arriving if known is not None else None
 
     def stored(
         results: Sequence[StoreResult | Exception], size: int, arriving: Arriving | None
@@ -268,12 +271,12 @@ def ingest(
     def store(raws: list[bytes], size: int, arriving: Arriving | None) -> int:
         """Store a batch in a transaction of its own."""
         batch, read = arrivals(raws, arriving)
-        return stored(store_many(runtime, batch), size, arriving if read else None)
+        return stored(store_many(runtime, batch), size, read)
 
     def store_with_pending(raws: list[bytes], size: int, arriving: Arriving | None) -> int:
         """Store a batch in the transaction that processes the one before (one commit
         for both); in one of its own when that transaction does not commit it."""
-        committed: list[tuple[list[StoreResult], bool]] = []
+        committed: list[tuple[list[StoreResult], Arriving | None]] = []
 
         def store_in(session: Session) -> None:
             batch, read = arrivals(raws, arriving)
@@ -284,10 +287,10 @@ def ingest(
         if not committed:
             return store(raws, size, arriving)
         results, read = committed[0]
-        return stored(results, size, arriving if read else None)
+        return stored(results, size, read)
 
     def flush() -> None:
-        nonlocal batch, batch_bytes, ahead, waiting, submitted
+        nonlocal batch, batch_bytes, ahead, waiting
         raws, size = batch, batch_bytes
         batch, batch_bytes = [], 0
         if ahead is None and len(raws) >= BATCH_MESSAGES:
