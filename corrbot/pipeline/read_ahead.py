@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
 
+from corrbot.pipeline.found_tags import FoundTags
 from corrbot.pipeline.parse_ahead import ArrivalReading, Prepared, Refs, read_arrivals
-from corrbot.pipeline.tagging import FoundTags
 
 log = logging.getLogger("corrbot.pipeline")
 
@@ -133,7 +133,7 @@ class Readings:
     them, rather than after a whole transaction's worth.
     """
 
-    # find_tags results kept for tagging again (tagging.FoundTags): over linux-mips,
+    # find_tags results kept for tagging again (found_tags.py): over linux-mips,
     # every reply tagged again was read fewer than 32 messages before.
     FOUND_KEPT = 2048
 

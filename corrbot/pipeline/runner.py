@@ -22,9 +22,10 @@ from corrbot.members import preload_members, remember_members
 from corrbot.model import Group, Message, RawBlob
 from corrbot.pipeline import confirm, new_rows, parse, tag_rows, thread
 from corrbot.pipeline.context import MessageContext
+from corrbot.pipeline.found_tags import remember_found
 from corrbot.pipeline.parse_ahead import Prepared
 from corrbot.pipeline.read_ahead import ReadAhead, Readings
-from corrbot.pipeline.tagging import cache_refs, remember_found
+from corrbot.pipeline.tagging import cache_refs
 from corrbot.runtime import Runtime
 
 log = logging.getLogger("corrbot.pipeline")

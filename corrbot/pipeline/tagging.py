@@ -25,6 +25,7 @@ from sqlalchemy.orm.attributes import instance_state
 from corrbot.db import holding
 from corrbot.model import Issue, Message, Tag, Task
 from corrbot.pipeline import tag_rows
+from corrbot.pipeline.found_tags import noted_for
 from corrbot.understand import FoundTag, IssueRef, TagSource, TaskRef
 from corrbot.understand.tags import add_guesses, own_tags
 
@@ -276,62 +277,6 @@ def _found(kind: str, key: str, source: str, confidence: float) -> FoundTag:
     return FoundTag(_kind(kind), key, _source(source), confidence)
 
 
-# What find_tags was given: subject, new text, tasks, issues, threshold.
-_Inputs = tuple[str, str, tuple[TaskRef, ...], tuple[IssueRef, ...], float]
-
-
-class FoundTags:
-    """``find_tags`` results by message row id, each given back only for the inputs it
-    was read from (``find_tags`` depends on nothing else), the oldest forgotten first.
-
-    An import's workers read every message's tags (pipeline/parse_ahead.py); a reply
-    read before its parent is tagged again when the parent arrives
-    (``reinherit_children``), usually in a later transaction, and needs the same.
-    """
-
-    def __init__(self, limit: int) -> None:
-        self._limit = limit
-        self._found: dict[int, tuple[_Inputs, list[FoundTag]]] = {}
-
-    def note(self, message_id: int, inputs: _Inputs, found: list[FoundTag]) -> None:
-        self._found.pop(message_id, None)  # re-noted: now the newest
-        self._found[message_id] = (inputs, found)
-        if len(self._found) > self._limit:
-            del self._found[next(iter(self._found))]
-
-    def get(self, message_id: int, inputs: _Inputs) -> list[FoundTag] | None:
-        entry = self._found.get(message_id)
-        return entry[1] if entry is not None and entry[0] == inputs else None
-
-
-_FOUND = "corrbot.tagging.found"  # session.info: the import's FoundTags
-
-
-def remember_found(session: Session, found: FoundTags) -> None:
-    """This transaction notes and reuses ``find_tags`` results in ``found`` (an import's,
-    kept from one transaction to the next: read_ahead.Readings.found)."""
-    session.info[_FOUND] = found
-
-
-def note_found(
-    session: Session,
-    message_id: int,
-    subject: str,
-    new_text: str,
-    refs: tuple[Sequence[TaskRef], Sequence[IssueRef], float],
-    found: list[FoundTag],
-) -> None:
-    """``found`` is ``find_tags(subject, new_text, *refs)``: keep it for this message's
-    tagging again (``reinherit_children``) while it has no tags of its own, when the
-    session keeps such results (``remember_found``)."""
-    store: FoundTags | None = session.info.get(_FOUND)
-    # Only a reply with no tags of its own is ever tagged again: only those are noted.
-    if store is None or any(tag.source in ("explicit", "title") for tag in found):
-        return
-    tasks, issues, threshold = refs
-    store.note(message_id, (subject, new_text, tuple(tasks), tuple(issues), threshold), found)
-
-
 def reinherit_children(
     session: Session,
     parent_id: int,
@@ -352,7 +297,6 @@ def reinherit_children(
     seen = {parent_id}
     level = [parent_id]
     refs = (tuple(tasks), tuple(issues), threshold)
-    noted: FoundTags | None = session.info.get(_FOUND)
     while level:
         children = tag_rows.replies(session, level)
         if children is None:
@@ -374,7 +318,7 @@ def reinherit_children(
             assert child.parent_id is not None
             inherited = active_tags(session, child.parent_id)
             subject, text = child.subject or "", child.new_text or ""
-            found = noted.get(child.id, (subject, text, *refs)) if noted is not None else None
+            found = noted_for(session, child.id, subject, text, refs)
             tags = choose_tags(subject, text, tasks, issues, threshold, inherited, found)
             write_tags(session, child.id, tags)
             level.append(child.id)

@@ -44,6 +44,7 @@ from corrbot.pipeline import tagging
 from corrbot.pipeline.attribution import attribute, is_coordinator
 from corrbot.pipeline.body import bodies
 from corrbot.pipeline.context import MessageContext
+from corrbot.pipeline.found_tags import note_found
 from corrbot.pipeline.notices import reply
 from corrbot.pipeline.parse_ahead import Refs
 from corrbot.pipeline.retag import request_retag
@@ -125,7 +126,7 @@ def _tag(ctx: MessageContext, own: str, parent: Message | None) -> None:
     refs = (tasks, issues, threshold)
     found = _found_ahead(ctx, subject, own, refs)
     if found is not None:
-        tagging.note_found(session, ctx.message.id, subject, own, refs, found)
+        note_found(session, ctx.message.id, subject, own, refs, found)
     tags = tagging.choose_tags(subject, own, tasks, issues, threshold, inherited, found)
     written = tagging.write_tags(session, ctx.message.id, tags)
     # Replies read before this message arrived inherited nothing from it yet.

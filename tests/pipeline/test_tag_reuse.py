@@ -17,6 +17,7 @@ from corrbot.db import transaction
 from corrbot.members import add_member
 from corrbot.model import Issue, Message, Tag
 from corrbot.pipeline import runner, tag_rows, tagging, understand
+from corrbot.pipeline.found_tags import FoundTags, note_found, remember_found
 from corrbot.pipeline.parse_ahead import Refs
 from corrbot.runtime import Runtime
 from corrbot.understand import FoundTag, IssueRef, TaskRef
@@ -45,20 +46,18 @@ def members(runtime: Runtime) -> Runtime:
     return runtime
 
 
-def _note(
-    runtime: Runtime, memory: tagging.FoundTags, row_id: int, text_of: str | None = None
-) -> None:
+def _note(runtime: Runtime, memory: FoundTags, row_id: int, text_of: str | None = None) -> None:
     """Note NOTED in ``memory`` as the reply's find_tags, for its stored inputs (or
     another text)."""
     with transaction(runtime.sessions) as session:
-        tagging.remember_found(session, memory)
+        remember_found(session, memory)
         row = session.get(Message, row_id)
         assert row is not None and row.new_text is not None
         tasks, issues = tagging.tag_refs(session, runtime.group_id)
         threshold = runtime.settings.tagging.classifier_threshold
         text = row.new_text if text_of is None else text_of
         refs = (tasks, issues, threshold)
-        tagging.note_found(session, row_id, row.subject or "", text, refs, NOTED)
+        note_found(session, row_id, row.subject or "", text, refs, NOTED)
 
 
 def _tags(runtime: Runtime, row_id: int) -> dict[tuple[str, str], tuple[str, float]]:
@@ -73,12 +72,12 @@ def test_a_late_parent_retags_its_reply_with_what_was_noted_for_the_same_inputs(
 ) -> None:
     runtime = members
     # What an import keeps in its Readings and hands each of its transactions.
-    memory = tagging.FoundTags(8)
+    memory = FoundTags(8)
     real_prepare = runner._prepare
 
     def prepare(session: Session) -> None:
         real_prepare(session)
-        tagging.remember_found(session, memory)
+        remember_found(session, memory)
 
     monkeypatch.setattr(runner, "_prepare", prepare)
     reply = make_mail(KOFI, "Re: a late one", "Fine by me.\n", in_reply_to="late@x")
@@ -95,7 +94,7 @@ def test_found_tags_answer_only_for_the_inputs_noted_and_forget_the_oldest() -> 
     tasks = (TaskRef("a", "Mechanisms"),)
     issues = (IssueRef(1, "Spam"),)
     found = FoundTag("task", "a", "classifier", 0.5)
-    memory = tagging.FoundTags(2)
+    memory = FoundTags(2)
     memory.note(1, ("s", "t", tasks, issues, 0.3), [found])
     assert memory.get(1, ("s", "t", tasks, issues, 0.3)) == [found]
     assert memory.get(1, ("s", "t", (TaskRef("a", "Mechanisms"),), (IssueRef(1, "Spam"),), 0.3))
@@ -191,13 +190,13 @@ def test_tags_written_for_a_fresh_message_read_as_a_rewrite_reads_them(runtime: 
 def test_only_a_session_given_an_imports_memory_notes_tags() -> None:
     found = [FoundTag("task", "a", "classifier", 0.5)]
     refs = ((TaskRef("a", "Mechanisms"),), (IssueRef(1, "Spam"),), 0.3)
-    memory = tagging.FoundTags(8)
-    tagging.note_found(Session(), 1, "s", "t", refs, found)  # live mail: nowhere to keep it
+    memory = FoundTags(8)
+    note_found(Session(), 1, "s", "t", refs, found)  # live mail: nowhere to keep it
     assert memory.get(1, ("s", "t", *refs)) is None
     session = Session()
-    tagging.remember_found(session, memory)
-    tagging.note_found(session, 1, "s", "t", refs, found)
+    remember_found(session, memory)
+    note_found(session, 1, "s", "t", refs, found)
     assert memory.get(1, ("s", "t", *refs)) == found
     # A reply with tags of its own is never tagged again: not kept.
-    tagging.note_found(session, 2, "s", "t", refs, [FoundTag("issue", "1", "explicit")])
+    note_found(session, 2, "s", "t", refs, [FoundTag("issue", "1", "explicit")])
     assert memory.get(2, ("s", "t", *refs)) is None
