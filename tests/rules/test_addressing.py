@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from corrbot.addresses import ListAddresses, Purpose
 from corrbot.model import Group, Message
-from corrbot.pipeline import parse_ahead
+from corrbot.pipeline import packed_head, parse_ahead
 from corrbot.pipeline.context import MessageContext
 from corrbot.rules.addressing import assign, from_headers
 from corrbot.runtime import Runtime
@@ -134,7 +134,8 @@ def test_a_header_left_unparsed_could_not_have_named_the_group() -> None:
         mail = EmailMessage(policy=compat32)
         mail["Cc"] = text
         expected = _runner(addresses, mail)
-        assert parse_ahead._addressed(addresses, mail) == expected, repr(text)
+        recipients = packed_head.scan_keys(mail)[1]
+        assert parse_ahead._addressed(addresses, mail, recipients) == expected, repr(text)
         may = parse_ahead._may_name(text, addresses.domain)
         assert may or expected is None, repr(text)
         skipped += not may
