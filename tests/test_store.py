@@ -92,16 +92,22 @@ def _populated_at_0001(sqlite_url: str) -> Engine:
     return engine
 
 
-def test_upgrading_keeps_every_row_and_drops_only_the_parent_key(sqlite_url: str) -> None:
+def test_upgrading_keeps_every_row_and_drops_only_the_keys_it_names(sqlite_url: str) -> None:
     engine = _populated_at_0001(sqlite_url)
     try:
         with engine.connect() as conn:
             assert ("parent_id", "message") in _foreign_keys_of(conn, "message")
-        upgrade(engine)
+        upgrade(engine, "0002")
         with engine.connect() as conn:
             keys = _foreign_keys_of(conn, "message")
             assert ("parent_id", "message") not in keys
             assert ("thread_id", "thread") in keys and ("member_id", "member") in keys
+        upgrade(engine)  # 0004: the thread and member keys go too, the others stay
+        with engine.connect() as conn:
+            assert _foreign_keys_of(conn, "message") == {
+                ("group_id", "group"),
+                ("sha256", "raw_blob"),
+            }
             rows = conn.execute(text("SELECT id, parent_id FROM message ORDER BY id")).all()
             assert [tuple(row) for row in rows] == [(1, None), (2, 1)]
             assert conn.execute(text("SELECT message_id FROM tag")).scalar() == 2

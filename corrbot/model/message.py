@@ -77,7 +77,14 @@ class Message(Base):
     # one {"filename", "type", "size"} object per attachment
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     defects: Mapped[list[str]] = mapped_column(JSON, default=list)
-    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), index=True)
+    # The member who sent it, and (below) its thread: no foreign keys. The pipeline
+    # sets both from rows it holds (a member it found or made, a thread it made), and
+    # only a merged thread is ever deleted, after its rows move (thread._move_thread);
+    # while on SQLite any foreign key among an UPDATE's columns made each message's
+    # update cost twice as much: the message UPDATEs of a 10,000-message import
+    # 1.33 -> 0.61 s (migration 0004, bench/README.md). Dropping one of the two
+    # saved nothing. tests/pipeline/test_thread.py checks that no row dangles.
+    member_id: Mapped[int | None] = mapped_column(index=True)
     on_behalf_of: Mapped[str | None] = mapped_column(String(300))
     # The row this one answers. No foreign key, as for Thread.root_id: threading
     # only ever names a row it holds (a placeholder for a parent not seen yet), rows
@@ -85,7 +92,7 @@ class Message(Base):
     # update 47 us more than any other key (0.45 s of a 10,000-message import;
     # migration 0002, bench/README.md).
     parent_id: Mapped[int | None] = mapped_column(index=True)
-    thread_id: Mapped[int | None] = mapped_column(ForeignKey("thread.id"), index=True)
+    thread_id: Mapped[int | None] = mapped_column(index=True)  # no foreign key: see member_id
 
 
 class Tag(Base):

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, update
 
 from corrbot.db import transaction
 from corrbot.intake import Arrival, store_arrivals
-from corrbot.model import Group, Message, RawBlob, Thread
+from corrbot.model import Group, Member, Message, RawBlob, Thread
 from corrbot.pipeline import parse, thread
 from corrbot.pipeline.context import MessageContext
 from corrbot.runtime import Runtime
@@ -35,6 +35,21 @@ def parent_of(rows: dict[str, Message], row: Message) -> str | None:
         if other.id == row.parent_id:
             return other.message_id
     return None
+
+
+def assert_no_dangling(runtime: Runtime) -> None:
+    """No message names a thread, member or parent row that is not there: what the
+    foreign keys of message.thread_id, member_id and parent_id checked until
+    migrations 0002 and 0004 dropped them (threads are deleted when they merge)."""
+    with runtime.sessions() as session:
+        for column, table in (
+            (Message.thread_id, Thread.__table__),
+            (Message.member_id, Member.__table__),
+            (Message.parent_id, Message.__table__),
+        ):
+            named = set(session.scalars(select(column).where(column.is_not(None))))
+            held = set(session.scalars(select(table.c.id).where(table.c.id.in_(named))))
+            assert named - held == set(), column
 
 
 def test_reply_joins_its_parents_thread(rt: Runtime) -> None:
@@ -111,6 +126,7 @@ def test_two_threads_merge_when_a_shared_ancestor_arrives(rt: Runtime) -> None:
     assert len({row.thread_id for row in rows.values()}) == 1
     with rt.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Thread)) == 1
+    assert_no_dangling(rt)
 
 
 def test_orphan_reply_joins_by_subject(rt: Runtime) -> None:
@@ -195,6 +211,7 @@ def assert_one_chain(runtime: Runtime, depth: int) -> None:
         )
     assert len(links) == depth and placeholders == 0
     assert len(threads) == 1 and names[threads[0].root_id or 0] == "m0@x"
+    assert_no_dangling(runtime)
     for row_id, parent in links.items():
         n = int(names[row_id][1:-2])
         assert (names[parent] if parent else None) == (f"m{n - 1}@x" if n else None)
