@@ -38,6 +38,7 @@ def test_sqlite_runs_wal_with_foreign_keys_and_full_sync(sqlite_url: str) -> Non
             assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
             assert conn.execute(text("PRAGMA page_size")).scalar() == 16384
             assert conn.execute(text("PRAGMA temp_store")).scalar() == 2  # MEMORY
+            assert conn.execute(text("PRAGMA cache_size")).scalar() == -32768  # KiB
     finally:
         engine.dispose()
 
